@@ -1,0 +1,292 @@
+//! The decision a guard makes: who may pass, and how the others are answered.
+
+use actix_web::http::header;
+use actix_web::HttpRequest;
+use auth_core::{is_safe_next, Challenge};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+use crate::response::Denied;
+use crate::{Authentication, TARGET};
+
+/// Everything but RFC 3986's unreserved characters is encoded in a `next` value.
+const NEXT_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Where a guard sends anonymous browsers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Redirect {
+    /// A named route of the application, resolved at request time.
+    Route(&'static str),
+    /// A local path such as `/login`.
+    Path(&'static str),
+}
+
+/// What a guard requires, and how it answers those who do not meet it.
+///
+/// `#[requires(...)]` compiles to a `static` policy; build one by hand for code paths that
+/// cannot carry the attribute.
+///
+/// # Examples
+///
+/// ```
+/// use auth_actix::{Policy, Redirect};
+/// use actix_web::{HttpRequest, HttpResponse};
+///
+/// static ADMIN: Policy = Policy::new("admin_panel")
+///     .scopes(&["admin"])
+///     .redirect(Redirect::Path("/login"));
+///
+/// async fn admin_panel(req: HttpRequest) -> actix_web::Result<HttpResponse> {
+///     ADMIN.check(&req)?;
+///     Ok(HttpResponse::Ok().body("welcome"))
+/// }
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Policy {
+    handler: &'static str,
+    scopes: &'static [&'static str],
+    status_code: Option<u16>,
+    redirect: Option<Redirect>,
+}
+
+impl Policy {
+    /// A policy that requires an authenticated user; `handler` names it in log lines.
+    pub const fn new(handler: &'static str) -> Self {
+        Self {
+            handler,
+            scopes: &[],
+            status_code: None,
+            redirect: None,
+        }
+    }
+
+    /// Also requires every one of these scopes.
+    pub const fn scopes(mut self, scopes: &'static [&'static str]) -> Self {
+        self.scopes = scopes;
+        self
+    }
+
+    /// Answers refused requests with this status instead of 401 or 403.
+    pub const fn status_code(mut self, status_code: u16) -> Self {
+        self.status_code = Some(status_code);
+        self
+    }
+
+    /// Redirects anonymous browsers to a login page, with the original path in `next`.
+    pub const fn redirect(mut self, redirect: Redirect) -> Self {
+        self.redirect = Some(redirect);
+        self
+    }
+
+    /// The scopes this policy requires.
+    pub fn required_scopes(&self) -> &'static [&'static str] {
+        self.scopes
+    }
+
+    /// Decides whether `req` may pass.
+    ///
+    /// # Errors
+    ///
+    /// The refusal, which renders as the response to send: see [`Denied`].
+    pub fn check(&self, req: &HttpRequest) -> Result<(), Denied> {
+        let auth = Authentication::of(req)?;
+
+        let allowed = auth.authenticated && auth.credentials.has_all(self.scopes);
+
+        tracing::debug!(
+            target: TARGET,
+            handler = self.handler,
+            backend = auth.backend,
+            required_scopes = ?self.scopes,
+            outcome = if allowed { "allowed" } else { "denied" },
+            "authorization decision"
+        );
+        if allowed {
+            Ok(())
+        } else {
+            Err(self.refuse(req, &auth))
+        }
+    }
+
+    fn refuse(&self, req: &HttpRequest, auth: &Authentication) -> Denied {
+        if !auth.authenticated {
+            if let Some(redirect) = self.redirect.filter(|_| is_browser(req)) {
+                return login_redirect(req, redirect);
+            }
+            return match self.status_code {
+                Some(code) => Denied::status(code, auth),
+                None => Denied::anonymous(auth),
+            };
+        }
+        if let Some(code) = self.status_code {
+            return Denied::status(code, auth);
+        }
+        let insufficient = auth.bearer.then(|| insufficient_scope(auth, self.scopes));
+        Denied::forbidden(insufficient)
+    }
+}
+
+fn insufficient_scope(auth: &Authentication, required: &[&str]) -> Challenge {
+    let missing: Vec<&str> = auth.credentials.missing(required).collect();
+    Challenge::new("Bearer")
+        .param("error", "insufficient_scope")
+        .param("scope", &missing.join(" "))
+}
+
+/// A 303 to the login page with the original path and query as a percent-encoded `next`.
+fn login_redirect(req: &HttpRequest, redirect: Redirect) -> Denied {
+    let mut location = match redirect {
+        Redirect::Path(path) => path.to_owned(),
+        Redirect::Route(name) => match route_location(req, name) {
+            Ok(location) => location,
+            Err(denied) => return denied,
+        },
+    };
+
+    // A request target that is not a plain local path (`//host`, say) is never echoed back.
+    let original = req
+        .uri()
+        .path_and_query()
+        .map_or("/", |target| target.as_str());
+    if is_safe_next(original) {
+        location.push(if location.contains('?') { '&' } else { '?' });
+        location.push_str("next=");
+        location.extend(utf8_percent_encode(original, NEXT_VALUE));
+    }
+    Denied::redirect(location)
+}
+
+/// The path of a named route, or its full URL for an external resource.
+fn route_location(req: &HttpRequest, name: &str) -> Result<String, Denied> {
+    let url = match req.url_for_static(name) {
+        Ok(url) => url,
+        Err(actix_web::error::UrlGenerationError::ResourceNotFound) => {
+            tracing::error!(
+                target: TARGET,
+                route = name,
+                "the redirect of a guard names a route that does not exist"
+            );
+            return Err(Denied::internal());
+        }
+        Err(_) => return Err(Denied::bad_request("invalid Host header")),
+    };
+
+    let conn = req.connection_info();
+    let local = url::Url::parse(&format!("{}://{}", conn.scheme(), conn.host()))
+        .is_ok_and(|base| base.origin() == url.origin());
+    if !local {
+        return Ok(url.into());
+    }
+    let mut location = url.path().to_owned();
+    if let Some(query) = url.query() {
+        location.push('?');
+        location.push_str(query);
+    }
+    Ok(location)
+}
+
+/// Whether the caller is a browser that can follow a login redirect: not a WebSocket
+/// handshake, and not a client whose `Accept` prefers JSON over HTML.
+fn is_browser(req: &HttpRequest) -> bool {
+    let upgrade = req.headers().get_all(header::UPGRADE);
+    let websocket = upgrade
+        .filter_map(|value| value.to_str().ok())
+        .any(|value| value.trim().eq_ignore_ascii_case("websocket"));
+    if websocket {
+        return false;
+    }
+
+    let mut html = MediaPreference::default();
+    let mut json = MediaPreference::default();
+    for value in req.headers().get_all(header::ACCEPT) {
+        let Ok(value) = value.to_str() else {
+            continue;
+        };
+        for range in value.split(',') {
+            html.consider(range, "text", |sub| sub.eq_ignore_ascii_case("html"));
+            json.consider(range, "application", |sub| {
+                sub.eq_ignore_ascii_case("json") || sub.to_ascii_lowercase().ends_with("+json")
+            });
+        }
+    }
+    json.quality <= html.quality
+}
+
+/// The quality a client gives one media type: the most specific matching range wins.
+#[derive(Default)]
+struct MediaPreference {
+    specificity: u8,
+    quality: f32,
+}
+
+impl MediaPreference {
+    fn consider(&mut self, range: &str, kind: &str, subtype_matches: impl Fn(&str) -> bool) {
+        let mut params = range.split(';');
+        let media = params.next().unwrap_or("").trim();
+        let Some((range_kind, range_sub)) = media.split_once('/') else {
+            return;
+        };
+        let specificity = match (range_kind, range_sub) {
+            ("*", "*") => 1,
+            (k, "*") if k.eq_ignore_ascii_case(kind) => 2,
+            (k, sub) if k.eq_ignore_ascii_case(kind) && subtype_matches(sub) => 3,
+            _ => return,
+        };
+        let quality = params
+            .filter_map(|param| param.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .filter(|q| (0.0..=1.0).contains(q))
+            .unwrap_or(1.0);
+
+        if specificity > self.specificity
+            || (specificity == self.specificity && quality > self.quality)
+        {
+            self.specificity = specificity;
+            self.quality = quality;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::test::TestRequest;
+
+    use super::*;
+
+    fn browser(accept: Option<&str>) -> bool {
+        let mut req = TestRequest::default();
+        if let Some(accept) = accept {
+            req = req.insert_header((header::ACCEPT, accept));
+        }
+        is_browser(&req.to_http_request())
+    }
+
+    #[test]
+    fn accept_preferring_html_or_absent_is_a_browser() {
+        assert!(browser(None));
+        assert!(browser(Some("*/*")));
+        assert!(browser(Some("text/html,application/xhtml+xml,*/*;q=0.8")));
+        assert!(browser(Some("application/json;q=0.5, text/html")));
+    }
+
+    #[test]
+    fn accept_preferring_json_is_an_api_client() {
+        assert!(!browser(Some("application/json")));
+        assert!(!browser(Some("application/json, text/html;q=0.9")));
+        assert!(!browser(Some("application/problem+json")));
+        assert!(!browser(Some("application/*, text/*;q=0.1")));
+    }
+
+    #[test]
+    fn websocket_handshake_is_never_redirected() {
+        let req = TestRequest::default()
+            .insert_header((header::UPGRADE, "websocket"))
+            .insert_header((header::ACCEPT, "text/html"))
+            .to_http_request();
+
+        assert!(!is_browser(&req));
+    }
+}

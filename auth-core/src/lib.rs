@@ -1,0 +1,76 @@
+//! Framework-neutral authentication: users, scopes, backends and the backend chain.
+//!
+//! This crate holds the semantics of Starlette's authentication model without any web
+//! framework types, so that adapters (such as `auth-actix`) only translate requests and
+//! responses:
+//!
+//! - an [`AuthenticationBackend`] reads a [`RequestView`] (method, path, query, headers,
+//!   cookies and peer address, never the body) and answers "not mine" (`Ok(None)`), a user
+//!   with its [`Credentials`] (`Ok(Some(..))`), or an [`AuthError`];
+//! - a [`Chain`] asks its backends in order: "not mine" moves on, the first user wins and the
+//!   first error stops the chain, naming the backend that raised it ([`ChainError`]);
+//! - an [`AuthUser`] says whether it is authenticated, how to display it and who it is;
+//!   [`SimpleUser`] and [`AnonymousUser`] are the two users shipped here.
+//!
+//! # Examples
+//!
+//! ```
+//! use auth_core::{
+//!     AuthError, Authenticated, AuthenticationBackend, Chain, Credentials, HeaderList, Outcome,
+//!     RequestView, SimpleUser,
+//! };
+//!
+//! /// Accepts the header `X-User: <name>` and grants the scope `authenticated`.
+//! struct HeaderBackend;
+//!
+//! impl AuthenticationBackend for HeaderBackend {
+//!     type User = SimpleUser;
+//!
+//!     async fn authenticate(
+//!         &self,
+//!         request: &RequestView<'_>,
+//!     ) -> Result<Option<Authenticated<SimpleUser>>, AuthError> {
+//!         let Some(name) = request.header("x-user")? else {
+//!             return Ok(None);
+//!         };
+//!         let name = std::str::from_utf8(name).map_err(|_| AuthError::malformed("bad X-User"))?;
+//!         Ok(Some(Authenticated::new(
+//!             SimpleUser::new(name),
+//!             Credentials::from_iter(["authenticated"]),
+//!         )))
+//!     }
+//! }
+//!
+//! # futures_util::FutureExt::now_or_never(async {
+//! let chain = Chain::new(HeaderBackend);
+//! let headers = HeaderList::new([("x-user", "ada")]);
+//! let request = RequestView::new("GET", "/", "", &headers);
+//!
+//! match chain.authenticate(&request).await {
+//!     Outcome::Authenticated { user, credentials, .. } => {
+//!         assert_eq!(user.username(), "ada");
+//!         assert!(credentials.contains("authenticated"));
+//!     }
+//!     _ => unreachable!(),
+//! }
+//! # }).unwrap();
+//! ```
+
+mod backend;
+pub mod basic;
+mod chain;
+mod challenge;
+mod error;
+mod next;
+mod request;
+mod scope;
+mod user;
+
+pub use backend::{Authenticated, AuthenticationBackend};
+pub use chain::{BackendList, Chain, ChainError, Outcome};
+pub use challenge::Challenge;
+pub use error::{AuthError, ErrorKind};
+pub use next::{is_safe_next, safe_next, MAX_NEXT_LEN};
+pub use request::{HeaderList, HeaderSource, HeaderValues, RequestView};
+pub use scope::{has_required_scope, Credentials};
+pub use user::{AnonymousUser, AuthUser, FromAnonymous, SimpleUser};

@@ -1,0 +1,78 @@
+//! The demo service: Starlette's reference application on actix-web, with real users.
+//!
+//! Users live in a SQLite file, created and seeded on first start, with argon2 password
+//! hashes; requests authenticate with HTTP Basic checked against that table.
+//!
+//! | route | guard |
+//! |---|---|
+//! | `/` (named `homepage`) | none |
+//! | `/dashboard` | `authenticated` |
+//! | `/admin` | `authenticated`, anonymous browsers are redirected to `homepage` |
+//! | `/dashboard/decorated` | as `/dashboard`, behind a middleware adding a field |
+//! | `/ws` | `authenticated`; a WebSocket that sends the user as JSON |
+//! | `/admin/users` | `admin`; lists the users as JSON |
+
+mod routes;
+mod store;
+mod user;
+
+pub use routes::configure;
+pub use store::{StoreError, UserStore, DEMO_USERS};
+pub use user::{Account, Visitor};
+
+use auth_actix::basic::{BasicBackend, BasicCredentials, BasicVerifier};
+use auth_actix::{AuthError, Authenticated, AuthenticationMiddleware, Chain, Credentials};
+
+/// The realm named in the demo's `WWW-Authenticate` challenge.
+pub const REALM: &str = "demo";
+
+/// The demo's authentication chain: HTTP Basic against the user table.
+pub type DemoChain = BasicBackend<StoreVerifier>;
+
+/// The middleware the demo installs, built on `store`.
+pub fn middleware(store: UserStore) -> AuthenticationMiddleware<DemoChain> {
+    AuthenticationMiddleware::new(Chain::new(
+        BasicBackend::new(StoreVerifier { store }).realm(REALM),
+    ))
+}
+
+/// Checks Basic credentials against the [`UserStore`], off the async workers.
+#[derive(Debug)]
+pub struct StoreVerifier {
+    store: UserStore,
+}
+
+impl BasicVerifier for StoreVerifier {
+    type User = Visitor;
+
+    async fn verify(
+        &self,
+        credentials: &BasicCredentials,
+    ) -> Result<Option<Authenticated<Visitor>>, AuthError> {
+        let store = self.store.clone();
+        let credentials = credentials.clone();
+
+        // Hashing takes milliseconds of CPU and SQLite blocks: both run on the blocking pool.
+        let checked = actix_web::web::block(move || {
+            store.check_password(credentials.username(), credentials.password())
+        })
+        .await;
+
+        match checked {
+            Ok(Ok(Some(account))) => {
+                let credentials = Credentials::from_iter(account.scopes.iter().map(String::as_str));
+                Ok(Some(Authenticated::new(
+                    Visitor::Account(account),
+                    credentials,
+                )))
+            }
+            Ok(Ok(None)) => Ok(None),
+            Ok(Err(err)) => {
+                Err(AuthError::unavailable("the user store is unavailable").with_source(err))
+            }
+            Err(err) => {
+                Err(AuthError::unavailable("the user store is unavailable").with_source(err))
+            }
+        }
+    }
+}
