@@ -1,5 +1,6 @@
 //! The decision a guard makes: who may pass, and how the others are answered.
 
+use actix_web::error::UrlGenerationError;
 use actix_web::http::header;
 use actix_web::HttpRequest;
 use auth_core::{is_safe_next, Challenge};
@@ -163,15 +164,19 @@ fn login_redirect(req: &HttpRequest, redirect: Redirect) -> Denied {
 fn route_location(req: &HttpRequest, name: &str) -> Result<String, Denied> {
     let url = match req.url_for_static(name) {
         Ok(url) => url,
-        Err(actix_web::error::UrlGenerationError::ResourceNotFound) => {
+        // The URL is built from the Host header, which the client controls.
+        Err(UrlGenerationError::ParseError(_)) => {
+            return Err(Denied::bad_request("invalid Host header"))
+        }
+        Err(err) => {
             tracing::error!(
                 target: TARGET,
                 route = name,
-                "the redirect of a guard names a route that does not exist"
+                error = %err,
+                "the redirect of a guard names a route that does not exist or needs parameters"
             );
             return Err(Denied::internal());
         }
-        Err(_) => return Err(Denied::bad_request("invalid Host header")),
     };
 
     let conn = req.connection_info();
@@ -212,7 +217,7 @@ fn is_browser(req: &HttpRequest) -> bool {
             });
         }
     }
-    json.quality <= html.quality
+    !json.beats(&html)
 }
 
 /// The quality a client gives one media type: the most specific matching range wins.
@@ -223,6 +228,13 @@ struct MediaPreference {
 }
 
 impl MediaPreference {
+    /// A higher quality wins; at equal quality, a more specific range does, so that
+    /// `application/json, */*` prefers JSON.
+    fn beats(&self, other: &MediaPreference) -> bool {
+        self.quality > other.quality
+            || (self.quality == other.quality && self.specificity > other.specificity)
+    }
+
     fn consider(&mut self, range: &str, kind: &str, subtype_matches: impl Fn(&str) -> bool) {
         let mut params = range.split(';');
         let media = params.next().unwrap_or("").trim();
@@ -270,6 +282,7 @@ mod tests {
         assert!(browser(Some("*/*")));
         assert!(browser(Some("text/html,application/xhtml+xml,*/*;q=0.8")));
         assert!(browser(Some("application/json;q=0.5, text/html")));
+        assert!(browser(Some("application/json, text/html")));
     }
 
     #[test]
@@ -278,6 +291,7 @@ mod tests {
         assert!(!browser(Some("application/json, text/html;q=0.9")));
         assert!(!browser(Some("application/problem+json")));
         assert!(!browser(Some("application/*, text/*;q=0.1")));
+        assert!(!browser(Some("application/json, text/plain, */*")));
     }
 
     #[test]

@@ -1,0 +1,70 @@
+//! Small helpers shared by both macros' parse and validate phases.
+
+use proc_macro2::Span;
+use syn::parse::ParseStream;
+use syn::{Expr, ExprLit, Lit, LitStr};
+
+/// Collects every error a phase finds, so one run reports all of them at once.
+#[derive(Default)]
+pub(crate) struct Errors {
+    /// The errors seen so far, combined into one.
+    combined: Option<syn::Error>,
+}
+
+impl Errors {
+    /// Records an error spanned on `span`.
+    pub(crate) fn push(&mut self, span: Span, message: impl std::fmt::Display) {
+        self.push_error(syn::Error::new(span, message));
+    }
+
+    /// Records an error that was already built, such as one returned by a parser.
+    pub(crate) fn push_error(&mut self, err: syn::Error) {
+        match &mut self.combined {
+            Some(combined) => combined.combine(err),
+            None => self.combined = Some(err),
+        }
+    }
+
+    /// Returns `value` if nothing was recorded, and the combined errors otherwise.
+    pub(crate) fn finish<T>(self, value: T) -> syn::Result<T> {
+        match self.combined {
+            Some(err) => Err(err),
+            None => Ok(value),
+        }
+    }
+}
+
+/// Fails when a flag-like key such as `identity` is followed by `= value` or `(...)`.
+///
+/// Call it right after parsing the key; `key` names the key in the message.
+pub(crate) fn reject_value(input: ParseStream<'_>, key: &str) -> syn::Result<()> {
+    if input.is_empty() || input.peek(syn::Token![,]) {
+        return Ok(());
+    }
+    Err(input.error(format_args!(
+        "`{key}` is a flag and takes no value; write just `{key}`"
+    )))
+}
+
+/// Returns the string literal `expr` is, or an error spanned on `expr` saying what `what` must be.
+pub(crate) fn string_literal<'a>(expr: &'a Expr, what: &str) -> syn::Result<&'a LitStr> {
+    let lit = match expr {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(lit),
+            attrs,
+        }) if attrs.is_empty() => lit,
+        _ => {
+            return Err(syn::Error::new_spanned(
+                expr,
+                format_args!("{what} must be a string literal"),
+            ))
+        }
+    };
+    if !lit.suffix().is_empty() {
+        return Err(syn::Error::new_spanned(
+            lit,
+            "a string literal here cannot have a suffix",
+        ));
+    }
+    Ok(lit)
+}

@@ -1,0 +1,10 @@
+use auth_actix::AuthUser;
+
+#[derive(AuthUser)]
+#[auth(anonymous)]
+struct User {
+    #[auth(identity)]
+    id: String,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use auth_actix::AuthUser;
+
+#[derive(AuthUser)]
+enum Visitor {
+    #[auth(anonymous)]
+    Anonymous(String),
+    Member(#[auth(identity)] String),
+}
+
+fn main() {}

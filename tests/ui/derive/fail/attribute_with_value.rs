@@ -1,0 +1,9 @@
+use auth_actix::AuthUser;
+
+#[derive(AuthUser)]
+struct User {
+    #[auth(identity = "id")]
+    id: String,
+}
+
+fn main() {}

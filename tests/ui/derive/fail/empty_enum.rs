@@ -1,0 +1,6 @@
+use auth_actix::AuthUser;
+
+#[derive(AuthUser)]
+enum Visitor {}
+
+fn main() {}

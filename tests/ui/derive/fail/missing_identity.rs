@@ -1,0 +1,10 @@
+use auth_actix::AuthUser;
+
+#[derive(AuthUser)]
+struct User {
+    id: String,
+    #[auth(display_name)]
+    name: String,
+}
+
+fn main() {}

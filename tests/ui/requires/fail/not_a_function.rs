@@ -1,0 +1,8 @@
+use auth_actix::requires;
+
+#[requires(scopes = ["read"])]
+struct Handler {
+    name: String,
+}
+
+fn main() {}
