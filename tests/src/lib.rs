@@ -732,3 +732,8 @@ mod reference {
         HttpResponse::Ok().json(user_json(&user))
     }
 }
+
+/// The README's examples, compiled as doc tests so that they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
