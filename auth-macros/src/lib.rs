@@ -67,9 +67,9 @@
 //!
 //! - A struct has exactly one `#[auth(identity)]` field and at most one `#[auth(display_name)]`
 //!   field (the identity by default); both must implement `AsRef<str>`.
-//! - An enum has exactly one unit variant marked `#[auth(anonymous)]`, which is not
-//!   authenticated and also gives the enum `FromAnonymous`. Every other variant either marks its
-//!   fields like a struct, or has a single unmarked field whose type implements `AuthUser`.
+//! - An enum may have one unit variant marked `#[auth(anonymous)]`, which is not authenticated
+//!   and also gives the enum `FromAnonymous`. Every other variant either marks its fields like a
+//!   struct, or has a single unmarked field whose type implements `AuthUser`.
 //! - Generic types work; add any bounds the fields need to the type's `where` clause.
 
 mod attr;
