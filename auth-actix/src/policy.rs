@@ -19,7 +19,10 @@ const NEXT_VALUE: &AsciiSet = &NON_ALPHANUMERIC
 /// Where a guard sends anonymous browsers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Redirect {
-    /// A named route of the application, resolved at request time.
+    /// A named route of the application, resolved at request time to its path.
+    ///
+    /// An external resource (`App::external_resource`) is the one exception: the redirect then
+    /// goes to its full URL, which the application itself configured.
     Route(&'static str),
     /// A local path such as `/login`.
     Path(&'static str),
@@ -153,9 +156,16 @@ fn login_redirect(req: &HttpRequest, redirect: Redirect) -> Denied {
         .path_and_query()
         .map_or("/", |target| target.as_str());
     if is_safe_next(original) {
-        location.push(if location.contains('?') { '&' } else { '?' });
+        let fragment = location.find('#').map(|at| location.split_off(at));
+        let separator = match location.find('?') {
+            None => "?",
+            Some(at) if at + 1 == location.len() || location.ends_with('&') => "",
+            Some(_) => "&",
+        };
+        location.push_str(separator);
         location.push_str("next=");
         location.extend(utf8_percent_encode(original, NEXT_VALUE));
+        location.extend(fragment);
     }
     Denied::redirect(location)
 }
@@ -199,7 +209,8 @@ fn is_browser(req: &HttpRequest) -> bool {
     let upgrade = req.headers().get_all(header::UPGRADE);
     let websocket = upgrade
         .filter_map(|value| value.to_str().ok())
-        .any(|value| value.trim().eq_ignore_ascii_case("websocket"));
+        .flat_map(|value| value.split(','))
+        .any(|protocol| protocol.trim().eq_ignore_ascii_case("websocket"));
     if websocket {
         return false;
     }
@@ -231,8 +242,11 @@ impl MediaPreference {
     /// A higher quality wins; at equal quality, a more specific range does, so that
     /// `application/json, */*` prefers JSON.
     fn beats(&self, other: &MediaPreference) -> bool {
+        // A quality of 0 means "not acceptable": it never wins.
         self.quality > other.quality
-            || (self.quality == other.quality && self.specificity > other.specificity)
+            || (self.quality > 0.0
+                && self.quality == other.quality
+                && self.specificity > other.specificity)
     }
 
     fn consider(&mut self, range: &str, kind: &str, subtype_matches: impl Fn(&str) -> bool) {
@@ -248,7 +262,10 @@ impl MediaPreference {
             _ => return,
         };
         let quality = params
-            .filter_map(|param| param.trim().strip_prefix("q="))
+            .filter_map(|param| {
+                let (name, value) = param.split_once('=')?;
+                name.trim().eq_ignore_ascii_case("q").then_some(value)
+            })
             .find_map(|q| q.trim().parse::<f32>().ok())
             .filter(|q| (0.0..=1.0).contains(q))
             .unwrap_or(1.0);
@@ -283,6 +300,7 @@ mod tests {
         assert!(browser(Some("text/html,application/xhtml+xml,*/*;q=0.8")));
         assert!(browser(Some("application/json;q=0.5, text/html")));
         assert!(browser(Some("application/json, text/html")));
+        assert!(browser(Some("application/json;q=0")));
     }
 
     #[test]
@@ -292,15 +310,53 @@ mod tests {
         assert!(!browser(Some("application/problem+json")));
         assert!(!browser(Some("application/*, text/*;q=0.1")));
         assert!(!browser(Some("application/json, text/plain, */*")));
+        assert!(!browser(Some("application/json;Q=0.9, text/html;q=0.5")));
     }
 
     #[test]
     fn websocket_handshake_is_never_redirected() {
-        let req = TestRequest::default()
-            .insert_header((header::UPGRADE, "websocket"))
-            .insert_header((header::ACCEPT, "text/html"))
-            .to_http_request();
+        for upgrade in ["websocket", "h2c, WebSocket"] {
+            let req = TestRequest::default()
+                .insert_header((header::UPGRADE, upgrade))
+                .insert_header((header::ACCEPT, "text/html"))
+                .to_http_request();
 
-        assert!(!is_browser(&req));
+            assert!(!is_browser(&req), "{upgrade}");
+        }
+    }
+
+    fn location(redirect: Redirect, target: &str) -> String {
+        let req = TestRequest::get().uri(target).to_http_request();
+        let response = actix_web::ResponseError::error_response(&login_redirect(&req, redirect));
+        let location = response.headers().get(header::LOCATION).unwrap();
+        location.to_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn next_is_added_to_the_query_before_any_fragment() {
+        assert_eq!(
+            location(Redirect::Path("/login"), "/a?b=1"),
+            "/login?next=%2Fa%3Fb%3D1"
+        );
+        assert_eq!(
+            location(Redirect::Path("/login?x=1"), "/a"),
+            "/login?x=1&next=%2Fa"
+        );
+        assert_eq!(
+            location(Redirect::Path("/login?"), "/a"),
+            "/login?next=%2Fa"
+        );
+        assert_eq!(
+            location(Redirect::Path("/login#form"), "/a"),
+            "/login?next=%2Fa#form"
+        );
+    }
+
+    #[test]
+    fn unsafe_request_targets_are_not_echoed_as_next() {
+        assert_eq!(
+            location(Redirect::Path("/login"), "//evil.example"),
+            "/login"
+        );
     }
 }

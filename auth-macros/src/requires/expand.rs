@@ -175,10 +175,13 @@ fn run(output: &Output, block: &Block, unit_span: Span) -> TokenStream {
         }
     };
 
+    // The body's statements are spliced in rather than nested as a block, which rustc's
+    // `unused_braces` lint would flag on one-line handlers.
+    let stmts = &block.stmts;
     quote! {
         let #result: #ty = async move {
             #pin
-            #block
+            #(#stmts)*
         }
         .await;
         ::core::result::Result::Ok(#result)

@@ -171,6 +171,8 @@ fn path_problem(path: &str) -> Option<&'static str> {
         Some("`redirect` path cannot contain whitespace or control characters")
     } else if path.contains("://") {
         Some("`redirect` path cannot contain `://`; redirects must stay on this site")
+    } else if path.contains('#') {
+        Some("`redirect` path cannot contain a `#` fragment; the `next` parameter would be lost in it")
     } else {
         None
     }
@@ -208,6 +210,18 @@ pub(crate) fn handler(item: TokenStream) -> syn::Result<Handler> {
         errors.push(
             sig.fn_token.span,
             "#[requires] guards actix-web handlers, which must be `async fn`",
+        );
+    }
+    if let Some(unsafety) = &sig.unsafety {
+        errors.push(
+            unsafety.span,
+            "#[requires] guards actix-web handlers, which cannot be `unsafe fn`",
+        );
+    }
+    if let Some(abi) = &sig.abi {
+        errors.push(
+            abi.extern_token.span,
+            "#[requires] guards actix-web handlers, which use the Rust ABI",
         );
     }
     if let Some(variadic) = &sig.variadic {
