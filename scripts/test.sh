@@ -18,6 +18,12 @@ cargo fmt --all --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
+echo "== cargo clippy, without optional features and with each on its own"
+for feature in "" api-key password; do
+    cargo clippy -p auth-core --all-targets --features "$feature" -- -D warnings
+    cargo clippy -p auth-actix --all-targets --features "$feature" -- -D warnings
+done
+
 echo "== cargo doc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 

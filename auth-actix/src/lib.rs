@@ -10,7 +10,11 @@ mod response;
 #[path = "private.rs"]
 pub mod __private;
 
+#[cfg(feature = "api-key")]
+pub use auth_core::api_key;
 pub use auth_core::basic;
+#[cfg(feature = "password")]
+pub use auth_core::password;
 pub use auth_core::{
     has_required_scope, is_safe_next, safe_next, AnonymousUser, AuthError, AuthUser, Authenticated,
     AuthenticationBackend, BackendList, Chain, ChainError, Challenge, Credentials, ErrorKind,

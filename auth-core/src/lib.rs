@@ -12,6 +12,9 @@
 //! - an [`AuthUser`] says whether it is authenticated, how to display it and who it is;
 //!   [`SimpleUser`] and [`AnonymousUser`] are the two users shipped here.
 //!
+//! Backends and helpers: [`basic`] (HTTP Basic, always available), `api_key` (API keys, cargo
+//! feature `api-key`) and `password` (argon2id password hashing, cargo feature `password`).
+//!
 //! # Examples
 //!
 //! ```
@@ -56,12 +59,16 @@
 //! # }).unwrap();
 //! ```
 
+#[cfg(feature = "api-key")]
+pub mod api_key;
 mod backend;
 pub mod basic;
 mod chain;
 mod challenge;
 mod error;
 mod next;
+#[cfg(feature = "password")]
+pub mod password;
 mod request;
 mod scope;
 mod user;

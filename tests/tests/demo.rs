@@ -12,6 +12,7 @@ use futures_util::StreamExt as _;
 use tempfile::TempDir;
 
 const DEMO_CHALLENGE: &str = r#"Basic realm="demo", charset="UTF-8""#;
+const DEMO_API_KEY_CHALLENGE: &str = r#"ApiKey realm="demo", header="X-API-Key""#;
 
 /// A demo server on a fresh database; the directory lives as long as the server.
 fn demo_server() -> (TestServer, TempDir) {
@@ -54,7 +55,10 @@ async fn demo_dashboard_anonymous_is_401_with_the_demo_realm() {
     let reply = send(server.get("/dashboard")).await;
 
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(reply.header("www-authenticate"), Some(DEMO_CHALLENGE));
+    assert_eq!(
+        reply.headers_all("www-authenticate"),
+        [DEMO_CHALLENGE, DEMO_API_KEY_CHALLENGE]
+    );
 }
 
 #[actix_web::test]

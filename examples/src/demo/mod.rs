@@ -1,7 +1,8 @@
 //! The demo service: Starlette's reference application on actix-web, with real users.
 //!
 //! Users live in a SQLite file, created and seeded on first start, with argon2 password
-//! hashes; requests authenticate with HTTP Basic checked against that table.
+//! hashes; requests authenticate with HTTP Basic checked against that table, or with an API
+//! key (header `X-API-Key`) that an admin created, kept in the same file as a SHA-256 hash.
 //!
 //! | route | guard |
 //! |---|---|
@@ -11,29 +12,38 @@
 //! | `/dashboard/decorated` | as `/dashboard`, behind a middleware adding a field |
 //! | `/ws` | `authenticated`; a WebSocket that sends the user as JSON |
 //! | `/admin/users` | `admin`; lists the users as JSON |
+//! | `POST /admin/api-keys` | `admin`; creates a key for the caller, `{"scopes":[..]}` |
+//! | `GET /admin/api-keys` | `admin`; lists the keys, without secrets |
+//! | `DELETE /admin/api-keys/{id}` | `admin`; revokes a key |
+//! | `/api/whoami` | authenticated; the user, the backend and the granted scopes |
 
 mod routes;
 mod store;
 mod user;
 
 pub use routes::configure;
-pub use store::{StoreError, UserStore, DEMO_USERS};
+pub use store::{is_valid_scope, ApiKeyInfo, StoreError, UserStore, DEMO_USERS};
 pub use user::{Account, Visitor};
 
+use auth_actix::api_key::ApiKeyBackend;
 use auth_actix::basic::{BasicBackend, BasicCredentials, BasicVerifier};
 use auth_actix::{AuthError, Authenticated, AuthenticationMiddleware, Chain, Credentials};
 
 /// The realm named in the demo's `WWW-Authenticate` challenge.
 pub const REALM: &str = "demo";
 
-/// The demo's authentication chain: HTTP Basic against the user table.
-pub type DemoChain = BasicBackend<StoreVerifier>;
+/// The demo's authentication chain: HTTP Basic against the user table, then API keys.
+pub type DemoChain = (BasicBackend<StoreVerifier>, ApiKeyBackend<UserStore>);
 
 /// The middleware the demo installs, built on `store`.
 pub fn middleware(store: UserStore) -> AuthenticationMiddleware<DemoChain> {
-    AuthenticationMiddleware::new(Chain::new(
-        BasicBackend::new(StoreVerifier { store }).realm(REALM),
-    ))
+    let basic = BasicBackend::new(StoreVerifier {
+        store: store.clone(),
+    })
+    .realm(REALM);
+    let api_key = ApiKeyBackend::new(store).realm(REALM);
+
+    AuthenticationMiddleware::new(Chain::new((basic, api_key)))
 }
 
 /// Checks Basic credentials against the [`UserStore`], off the async workers.

@@ -1,13 +1,14 @@
-//! The demo's routes: Starlette's reference application plus a user listing.
+//! The demo's routes: Starlette's reference application plus a user listing and API keys.
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, Error, HttpRequest, HttpResponse};
-use auth_actix::{requires, AuthUser, CurrentUser, User};
+use auth_actix::{requires, AuthUser, Authentication, CurrentUser, Scopes, User};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{UserStore, Visitor};
+use super::{is_valid_scope, UserStore, Visitor};
 
 /// Registers every demo route; the application must also hold a `web::Data<UserStore>`.
 ///
@@ -22,7 +23,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .get(decorated),
         )
         .service(web::resource("/ws").get(websocket))
-        .service(web::resource("/admin/users").get(list_users));
+        .service(web::resource("/admin/users").get(list_users))
+        .service(
+            web::resource("/admin/api-keys")
+                .post(create_api_key)
+                .get(list_api_keys),
+        )
+        .service(web::resource("/admin/api-keys/{id}").delete(revoke_api_key))
+        .service(web::resource("/api/whoami").get(whoami));
 }
 
 /// The JSON every reference endpoint answers: `{"authenticated":..,"user":".."}`.
@@ -96,4 +104,82 @@ async fn list_users(store: web::Data<UserStore>) -> Result<HttpResponse, Error> 
         .await?
         .map_err(actix_web::error::ErrorServiceUnavailable)?;
     Ok(HttpResponse::Ok().json(accounts))
+}
+
+/// The body of `POST /admin/api-keys`.
+#[derive(Deserialize)]
+struct NewKeyRequest {
+    scopes: Vec<String>,
+}
+
+/// Creates a key for the calling admin; the plaintext is in this response and nowhere else.
+///
+/// A key may grant only scopes the caller holds on this request.
+#[requires(scopes = ["admin"])]
+async fn create_api_key(
+    store: web::Data<UserStore>,
+    User(visitor): User<Visitor>,
+    granted: Scopes,
+    body: web::Json<NewKeyRequest>,
+) -> Result<HttpResponse, Error> {
+    let scopes = body.into_inner().scopes;
+    if !scopes.iter().all(|scope| is_valid_scope(scope)) {
+        return Ok(HttpResponse::BadRequest().body("scopes must be non-empty words"));
+    }
+    if !scopes.iter().all(|scope| granted.contains(scope)) {
+        return Ok(HttpResponse::Forbidden().body("a key cannot grant scopes its owner lacks"));
+    }
+
+    let owner = visitor.identity().to_owned();
+    let store = store.into_inner();
+    let (issued, owner, scopes) = web::block(move || {
+        let issued = store.create_api_key(&owner, &scopes)?;
+        Ok::<_, super::StoreError>((issued, owner, scopes))
+    })
+    .await?
+    .map_err(actix_web::error::ErrorServiceUnavailable)?;
+
+    Ok(HttpResponse::Created().json(json!({
+        "id": issued.id(),
+        "key": issued.key(),
+        "owner": owner,
+        "scopes": scopes,
+    })))
+}
+
+#[requires(scopes = ["admin"])]
+async fn list_api_keys(store: web::Data<UserStore>) -> Result<HttpResponse, Error> {
+    let store = store.into_inner();
+    let keys = web::block(move || store.list_api_keys())
+        .await?
+        .map_err(actix_web::error::ErrorServiceUnavailable)?;
+    Ok(HttpResponse::Ok().json(keys))
+}
+
+/// Revokes a key: 204, or 404 when there is no such key. Revoking twice is fine.
+#[requires(scopes = ["admin"])]
+async fn revoke_api_key(
+    store: web::Data<UserStore>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, Error> {
+    let store = store.into_inner();
+    let id = id.into_inner();
+    let revoked = web::block(move || store.revoke_api_key(&id))
+        .await?
+        .map_err(actix_web::error::ErrorServiceUnavailable)?;
+
+    if revoked {
+        Ok(HttpResponse::NoContent().finish())
+    } else {
+        Ok(HttpResponse::NotFound().finish())
+    }
+}
+
+/// The caller as the reference endpoints show it, plus how it authenticated and its scopes.
+#[requires]
+async fn whoami(User(visitor): User<Visitor>, auth: Authentication) -> HttpResponse {
+    let mut body = describe(&visitor);
+    body["backend"] = json!(auth.backend());
+    body["scopes"] = json!(auth.credentials().iter().collect::<Vec<_>>());
+    HttpResponse::Ok().json(body)
 }
