@@ -73,8 +73,11 @@
 //! - Generic types work; add any bounds the fields need to the type's `where` clause.
 
 mod attr;
+mod audit;
 mod derive;
+mod public;
 mod requires;
+mod scope;
 
 use proc_macro::TokenStream;
 
@@ -87,6 +90,26 @@ pub fn requires(args: TokenStream, item: TokenStream) -> TokenStream {
     emit(requires::requires(args.into(), item.clone()), || {
         requires::fallback(item)
     })
+}
+
+/// Marks a handler as open to everyone, so the route audit knows it was left open on purpose.
+///
+/// See the [crate documentation](crate).
+#[proc_macro_attribute]
+pub fn public(args: TokenStream, item: TokenStream) -> TokenStream {
+    let item = proc_macro2::TokenStream::from(item);
+    emit(public::public(args.into(), item.clone()), || {
+        requires::fallback(item)
+    })
+}
+
+/// Derives `Scope` for a fieldless enum from each variant's `#[scope("...")]` wire name.
+///
+/// See the [crate documentation](crate).
+#[proc_macro_derive(Scope, attributes(scope))]
+pub fn derive_scope(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    emit(scope::scope(&input), || scope::stub(&input))
 }
 
 /// Derives `AuthUser` (and `FromAnonymous` for enums) from `#[auth(...)]` marks.
