@@ -62,14 +62,15 @@ impl From<argon2::password_hash::Error> for StoreError {
 /// Users and their argon2 password hashes, behind a connection pool.
 #[derive(Clone)]
 pub struct UserStore {
-    pool: r2d2::Pool<SqliteConnectionManager>,
+    pub(super) pool: r2d2::Pool<SqliteConnectionManager>,
     // Verified against when the username is unknown, so that a wrong username takes as long
     // as a wrong password.
     decoy_hash: Arc<str>,
 }
 
 impl UserStore {
-    /// Opens (creating if needed) the database at `path`, seeding [`DEMO_USERS`] when empty.
+    /// Opens (creating if needed) the database at `path`, seeding [`DEMO_USERS`] (and the
+    /// demo's notes) when empty.
     ///
     /// # Errors
     ///
@@ -84,6 +85,7 @@ impl UserStore {
             decoy_hash: hash_password("decoy password")?.into(),
         };
         store.migrate()?;
+        store.migrate_notes()?;
         Ok(store)
     }
 
