@@ -26,7 +26,13 @@
 //! Every argument is optional, and each may be given once, in any order:
 //!
 //! - `scopes = ["a", "b"]`: the user must hold all of them. The list may not be empty, and each
-//!   scope is a non-blank string with no whitespace.
+//!   scope is a non-blank string with no whitespace, a typed scope (`Scope::Admin`, a variant
+//!   of an enum deriving `Scope`), or `any(..)`, `all(..)` or `not(..)` of such terms, nested
+//!   to any depth. `any()` and `all()` need at least one term and `not` exactly one.
+//! - `check = path::to::async_fn`: an object check, an
+//!   `async fn(&HttpRequest, &User, &Credentials) -> Result<bool, E>` run after the scopes and
+//!   before the handler's extractors; a function with another signature is reported on the
+//!   path.
 //! - `status_code = 404`: the status (400 to 599) that refused requests get instead of 401 or
 //!   403, for example to hide that the resource exists.
 //! - `redirect = "login"` or `redirect = "/login"`: where to send a visitor who is not signed
@@ -37,6 +43,32 @@
 //! A bare `#[requires]` only demands that the user is signed in. The attribute goes on an
 //! `async fn` (free or associated, without `self`) and may sit above or below actix-web's route
 //! attributes; every other attribute on the function is kept.
+//!
+//! A plain list expands to `Policy::new(..).scopes(&[..])`; a list holding an expression to
+//! `Policy::new(..).expr(&ScopeExpr::All(&[..]))`, a `static` tree. A typed scope expands to
+//! `scope_name::<Enum>(Enum::Variant as usize)`, a constant in which rustc resolves the variant
+//! on the user's token. Each guarded handler also registers itself for `auth_actix::audit`.
+//!
+//! # `#[public]`
+//!
+//! Marks a handler as open to everyone and registers it for the audit; the handler is
+//! otherwise unchanged. It takes no arguments, and a function with both `#[public]` and
+//! `#[requires]` is a compile error: whichever of the two runs first sees the other.
+//!
+//! # `#[derive(Scope)]`
+//!
+//! Implements `Scope` for a fieldless, non-generic enum without explicit discriminants, each
+//! variant naming its wire name once:
+//!
+//! ```ignore
+//! #[derive(auth_actix::Scope, Clone, Copy)]
+//! enum Scope {
+//!     #[scope("notes:read")]
+//!     NotesRead,
+//!     #[scope("admin")]
+//!     Admin,
+//! }
+//! ```
 //!
 //! # `#[derive(AuthUser)]`
 //!
