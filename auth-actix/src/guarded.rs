@@ -22,9 +22,9 @@ use crate::Policy;
 /// not hold or a method the resource does not route, so outsiders learn nothing of what is
 /// behind it; admitted users get 404 and 405 as usual.
 ///
-/// Routes guarded this way are decided at run time, so [`audit::routes`](crate::audit::routes)
-/// does not list them; mark their handlers `#[public]` if the audit should count them, and name
-/// the policy after the scope so that log lines say which one refused.
+/// The policy is given at run time, so [`audit::routes`](crate::audit::routes) does not list
+/// it; handlers inside the scope may still carry `#[requires]` of their own (as the demo's
+/// notes do), and those are listed. Name the policy after the scope: log lines carry the name.
 ///
 /// # Examples
 ///

@@ -423,6 +423,30 @@ mod tests {
     }
 
     #[test]
+    fn policy_displays_in_the_attribute_syntax() {
+        static EXPR: ScopeExpr = ScopeExpr::Any(&[
+            ScopeExpr::Scope("admin"),
+            ScopeExpr::Not(&ScopeExpr::Scope("suspended")),
+        ]);
+        let bare = Policy::new("bare");
+        let plain = Policy::new("plain")
+            .scopes(&["a", "b"])
+            .status_code(404)
+            .redirect(Redirect::Path("/login"));
+        let both = Policy::new("both").scopes(&["a"]).expr(&EXPR);
+
+        assert_eq!(bare.to_string(), "authenticated");
+        assert_eq!(
+            plain.to_string(),
+            r#"scopes = all("a", "b"), status_code = 404, redirect = "/login""#
+        );
+        assert_eq!(
+            both.to_string(),
+            r#"scopes = all("a", any("admin", not("suspended")))"#
+        );
+    }
+
+    #[test]
     fn websocket_handshake_is_never_redirected() {
         let req = TestRequest::default()
             .insert_header((header::UPGRADE, "websocket"))
