@@ -3,7 +3,9 @@
 use actix_web::error::UrlGenerationError;
 use actix_web::http::header;
 use actix_web::HttpRequest;
-use auth_core::{is_safe_next, Challenge};
+use std::fmt;
+
+use auth_core::{is_safe_next, Challenge, ScopeExpr};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use crate::response::Denied;
@@ -31,7 +33,8 @@ pub enum Redirect {
 /// What a guard requires, and how it answers those who do not meet it.
 ///
 /// `#[requires(...)]` compiles to a `static` policy; build one by hand for code paths that
-/// cannot carry the attribute.
+/// cannot carry the attribute, or to guard a whole scope with [`Guarded`](crate::Guarded).
+/// A policy holds only `'static` data, so checking it allocates nothing until it refuses.
 ///
 /// # Examples
 ///
@@ -52,6 +55,7 @@ pub enum Redirect {
 pub struct Policy {
     handler: &'static str,
     scopes: &'static [&'static str],
+    expr: Option<&'static ScopeExpr>,
     status_code: Option<u16>,
     redirect: Option<Redirect>,
 }
@@ -62,6 +66,7 @@ impl Policy {
         Self {
             handler,
             scopes: &[],
+            expr: None,
             status_code: None,
             redirect: None,
         }
@@ -70,6 +75,27 @@ impl Policy {
     /// Also requires every one of these scopes.
     pub const fn scopes(mut self, scopes: &'static [&'static str]) -> Self {
         self.scopes = scopes;
+        self
+    }
+
+    /// Also requires that the granted scopes satisfy this expression.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use auth_actix::{Policy, ScopeExpr};
+    ///
+    /// // any("admin", all("editor", not("suspended")))
+    /// static EDIT: Policy = Policy::new("edit").expr(&ScopeExpr::Any(&[
+    ///     ScopeExpr::Scope("admin"),
+    ///     ScopeExpr::All(&[
+    ///         ScopeExpr::Scope("editor"),
+    ///         ScopeExpr::Not(&ScopeExpr::Scope("suspended")),
+    ///     ]),
+    /// ]));
+    /// ```
+    pub const fn expr(mut self, expr: &'static ScopeExpr) -> Self {
+        self.expr = Some(expr);
         self
     }
 
@@ -85,9 +111,38 @@ impl Policy {
         self
     }
 
-    /// The scopes this policy requires.
+    /// The name of the handler or scope this policy guards, as given to [`Policy::new`].
+    pub fn name(&self) -> &'static str {
+        self.handler
+    }
+
+    /// The scopes this policy requires, all of them; see also [`Policy::required_expr`].
     pub fn required_scopes(&self) -> &'static [&'static str] {
         self.scopes
+    }
+
+    /// The expression the granted scopes must also satisfy, if any.
+    pub fn required_expr(&self) -> Option<&'static ScopeExpr> {
+        self.expr
+    }
+
+    /// The status refused requests get instead of 401 or 403, if set.
+    pub fn status_code_override(&self) -> Option<u16> {
+        self.status_code
+    }
+
+    /// Where anonymous browsers are sent, if anywhere.
+    pub fn redirect_target(&self) -> Option<Redirect> {
+        self.redirect
+    }
+
+    /// Whether `auth`'s scopes meet the policy's scope requirements; false when anonymous.
+    pub(crate) fn admits(&self, auth: &Authentication) -> bool {
+        auth.authenticated
+            && auth.credentials.has_all(self.scopes)
+            && self
+                .expr
+                .is_none_or(|expr| expr.is_satisfied_by(&auth.credentials))
     }
 
     /// Decides whether `req` may pass.
@@ -98,13 +153,13 @@ impl Policy {
     pub fn check(&self, req: &HttpRequest) -> Result<(), Denied> {
         let auth = Authentication::of(req)?;
 
-        let allowed = auth.authenticated && auth.credentials.has_all(self.scopes);
+        let allowed = self.admits(&auth);
 
         tracing::debug!(
             target: TARGET,
             handler = self.handler,
             backend = auth.backend,
-            required_scopes = ?self.scopes,
+            required_scopes = %ScopeRequirement(self),
             outcome = if allowed { "allowed" } else { "denied" },
             "authorization decision"
         );
@@ -128,16 +183,89 @@ impl Policy {
         if let Some(code) = self.status_code {
             return Denied::status(code, auth);
         }
-        let insufficient = auth.bearer.then(|| insufficient_scope(auth, self.scopes));
+        let insufficient = auth.bearer.then(|| self.insufficient_scope(auth));
         Denied::forbidden(insufficient)
+    }
+
+    /// The refusal of an authenticated user whom an object check turned away: 403, or the
+    /// policy's status code.
+    pub(crate) fn forbid(&self, auth: &Authentication) -> Denied {
+        match self.status_code {
+            Some(code) => Denied::status(code, auth),
+            None => Denied::forbidden(None),
+        }
+    }
+
+    /// The bearer challenge naming scopes that, added, would satisfy the policy.
+    ///
+    /// The missing scopes of the plain list come first, then a minimal set for the expression
+    /// ([`ScopeExpr::satisfying_set`]). When only giving up a scope would help (a `not` term),
+    /// the challenge carries no `scope` parameter at all: there is nothing to ask for.
+    fn insufficient_scope(&self, auth: &Authentication) -> Challenge {
+        let challenge = Challenge::new("Bearer").param("error", "insufficient_scope");
+        let mut wanted: Vec<&str> = auth.credentials.missing(self.scopes).collect();
+        match self.expr.map(|expr| expr.satisfying_set(&auth.credentials)) {
+            Some(None) => return challenge,
+            Some(Some(extra)) => {
+                for scope in extra {
+                    if !wanted.contains(&scope) {
+                        wanted.push(scope);
+                    }
+                }
+            }
+            None => {}
+        }
+        challenge.param("scope", &wanted.join(" "))
     }
 }
 
-fn insufficient_scope(auth: &Authentication, required: &[&str]) -> Challenge {
-    let missing: Vec<&str> = auth.credentials.missing(required).collect();
-    Challenge::new("Bearer")
-        .param("error", "insufficient_scope")
-        .param("scope", &missing.join(" "))
+/// The scope requirement of a policy as `#[requires]` writes it, for log lines and the audit:
+/// `all("a", any("b", not("c")))`, or `authenticated` when there is none.
+#[derive(Debug)]
+pub(crate) struct ScopeRequirement<'a>(pub(crate) &'a Policy);
+
+impl fmt::Display for ScopeRequirement<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Policy { scopes, expr, .. } = self.0;
+        let plain = scopes.iter().map(|scope| ScopeExpr::Scope(scope));
+        let terms: Vec<ScopeExpr> = match expr {
+            Some(ScopeExpr::All(terms)) => plain.chain(terms.iter().copied()).collect(),
+            Some(expr) => plain.chain([**expr]).collect(),
+            None => plain.collect(),
+        };
+        if terms.is_empty() {
+            return f.write_str("authenticated");
+        }
+        // `ScopeExpr::All` wants `'static` terms; format the list by hand instead.
+        f.write_str("all(")?;
+        for (index, term) in terms.iter().enumerate() {
+            if index > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{term}")?;
+        }
+        f.write_str(")")
+    }
+}
+
+impl fmt::Display for Policy {
+    /// Writes the policy in the form `#[requires]` takes its arguments, for audits and logs:
+    /// `scopes = all("admin"), status_code = 404, redirect = "/login"`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.scopes.is_empty() && self.expr.is_none() {
+            f.write_str("authenticated")?;
+        } else {
+            write!(f, "scopes = {}", ScopeRequirement(self))?;
+        }
+        if let Some(code) = self.status_code {
+            write!(f, ", status_code = {code}")?;
+        }
+        match self.redirect {
+            Some(Redirect::Route(name)) => write!(f, ", redirect = route {name:?}"),
+            Some(Redirect::Path(path)) => write!(f, ", redirect = {path:?}"),
+            None => Ok(()),
+        }
+    }
 }
 
 /// A 303 to the login page with the original path and query as a percent-encoded `next`.
@@ -311,6 +439,30 @@ mod tests {
         assert!(!browser(Some("application/*, text/*;q=0.1")));
         assert!(!browser(Some("application/json, text/plain, */*")));
         assert!(!browser(Some("application/json;Q=0.9, text/html;q=0.5")));
+    }
+
+    #[test]
+    fn policy_displays_in_the_attribute_syntax() {
+        static EXPR: ScopeExpr = ScopeExpr::Any(&[
+            ScopeExpr::Scope("admin"),
+            ScopeExpr::Not(&ScopeExpr::Scope("suspended")),
+        ]);
+        let bare = Policy::new("bare");
+        let plain = Policy::new("plain")
+            .scopes(&["a", "b"])
+            .status_code(404)
+            .redirect(Redirect::Path("/login"));
+        let both = Policy::new("both").scopes(&["a"]).expr(&EXPR);
+
+        assert_eq!(bare.to_string(), "authenticated");
+        assert_eq!(
+            plain.to_string(),
+            r#"scopes = all("a", "b"), status_code = 404, redirect = "/login""#
+        );
+        assert_eq!(
+            both.to_string(),
+            r#"scopes = all("a", any("admin", not("suspended")))"#
+        );
     }
 
     #[test]

@@ -71,6 +71,8 @@ mod next;
 pub mod password;
 mod request;
 mod scope;
+mod scope_expr;
+mod typed_scope;
 mod user;
 
 pub use backend::{Authenticated, AuthenticationBackend};
@@ -80,4 +82,8 @@ pub use error::{AuthError, ErrorKind};
 pub use next::{is_safe_next, safe_next, MAX_NEXT_LEN};
 pub use request::{HeaderList, HeaderSource, HeaderValues, RequestView};
 pub use scope::{has_required_scope, Credentials};
+pub use scope_expr::ScopeExpr;
+#[doc(hidden)]
+pub use typed_scope::scope_name;
+pub use typed_scope::Scope;
 pub use user::{AnonymousUser, AuthUser, FromAnonymous, SimpleUser};

@@ -1,5 +1,5 @@
-//! Procedural macros for `auth-actix`: the `#[requires(...)]` handler guard and
-//! `#[derive(AuthUser)]`.
+//! Procedural macros for `auth-actix`: the `#[requires(...)]` handler guard, the `#[public]`
+//! marker, `#[derive(Scope)]` and `#[derive(AuthUser)]`.
 //!
 //! Don't depend on this crate directly. Use the macros through `auth-actix`, which re-exports
 //! them as `auth_actix::requires` and the `auth_actix::AuthUser` derive, and which provides the
@@ -8,8 +8,11 @@
 //! marked `ignore`, since this crate cannot depend on `auth-actix`).
 
 mod attr;
+mod audit;
 mod derive;
+mod public;
 mod requires;
+mod scope;
 
 use proc_macro::TokenStream;
 
@@ -33,7 +36,13 @@ use proc_macro::TokenStream;
 /// Every argument is optional, and each may be given once, in any order:
 ///
 /// - `scopes = ["a", "b"]`: the user must hold all of them. The list may not be empty, and each
-///   scope is a non-blank string with no whitespace.
+///   scope is a non-blank string with no whitespace, a typed scope (`Scope::Admin`, a variant
+///   of an enum deriving `Scope`), or `any(..)`, `all(..)` or `not(..)` of such terms, nested
+///   to any depth. `any()` and `all()` need at least one term and `not` exactly one.
+/// - `check = path::to::async_fn`: an object check, an
+///   `async fn(&HttpRequest, &User, &Credentials) -> Result<bool, E>` run after the scopes and
+///   before the handler's extractors; a function with another signature is reported on the
+///   path.
 /// - `status_code = 404`: the status (400 to 599) that refused requests get instead of 401 or
 ///   403, for example to hide that the resource exists.
 /// - `redirect = "login"` or `redirect = "/login"`: where to send a visitor who is not signed
@@ -45,13 +54,45 @@ use proc_macro::TokenStream;
 /// `async fn` (free or associated, without `self`) and may sit above or below actix-web's route
 /// attributes; every other attribute on the function is kept. The generated code names the
 /// runtime as `::auth_actix`, so depend on `auth-actix` under that name.
-///
 #[proc_macro_attribute]
 pub fn requires(args: TokenStream, item: TokenStream) -> TokenStream {
     let item = proc_macro2::TokenStream::from(item);
     emit(requires::requires(args.into(), item.clone()), || {
         requires::fallback(item)
     })
+}
+
+/// Marks a handler as open to everyone, so the route audit knows it was left open on purpose.
+///
+/// Marks a handler as open to everyone and registers it for the audit; the handler is
+/// otherwise unchanged. It takes no arguments, and a function with both `#[public]` and
+/// `#[requires]` is a compile error: whichever of the two runs first sees the other.
+#[proc_macro_attribute]
+pub fn public(args: TokenStream, item: TokenStream) -> TokenStream {
+    let item = proc_macro2::TokenStream::from(item);
+    emit(public::public(args.into(), item.clone()), || {
+        requires::fallback(item)
+    })
+}
+
+/// Derives `Scope` for a fieldless enum from each variant's `#[scope("...")]` wire name.
+///
+/// Implements `Scope` for a fieldless, non-generic enum without explicit discriminants, each
+/// variant naming its wire name once:
+///
+/// ```ignore
+/// #[derive(auth_actix::Scope, Clone, Copy)]
+/// enum Scope {
+///     #[scope("notes:read")]
+///     NotesRead,
+///     #[scope("admin")]
+///     Admin,
+/// }
+/// ```
+#[proc_macro_derive(Scope, attributes(scope))]
+pub fn derive_scope(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    emit(scope::scope(&input), || scope::stub(&input))
 }
 
 /// Derives `AuthUser` (and `FromAnonymous` for enums) from `#[auth(...)]` marks.

@@ -16,12 +16,24 @@
 //! | `GET /admin/api-keys` | `admin`; lists the keys, without secrets |
 //! | `DELETE /admin/api-keys/{id}` | `admin`; revokes a key |
 //! | `/api/whoami` | authenticated; the user, the backend and the granted scopes |
+//! | `/admin/policies` | `admin`; lists every guarded and public handler as JSON |
+//! | `/notes` | `authenticated`; the user's own notes as JSON |
+//! | `/notes/{id}` | `admin`, or `authenticated` and not `suspended`; then an object check: the note's owner or an admin |
+//!
+//! Everything under `/notes` is also behind a [`Guarded`](auth_actix::Guarded) scope that
+//! admits `admin`, or `authenticated` and not `suspended`: the middleware form of a guard.
+//! Handlers use the typed [`Scope`] where they need more than `authenticated`; every one is
+//! either guarded or marked `#[public]`, and [`HANDLERS`] lists them for the route audit.
 
+mod notes;
 mod routes;
+mod scope;
 mod store;
 mod user;
 
-pub use routes::configure;
+pub use notes::{Note, DEMO_NOTES};
+pub use routes::{configure, HANDLERS};
+pub use scope::Scope;
 pub use store::{is_valid_scope, ApiKeyInfo, StoreError, UserStore, DEMO_USERS};
 pub use user::{Account, Visitor};
 

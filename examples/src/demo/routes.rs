@@ -1,14 +1,47 @@
-//! The demo's routes: Starlette's reference application plus a user listing and API keys.
+//! The demo's routes: Starlette's reference application, a user listing, API keys, notes
+//! and the route audit.
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, Error, HttpRequest, HttpResponse};
-use auth_actix::{requires, AuthUser, Authentication, CurrentUser, Scopes, User};
+use auth_actix::{
+    audit, handlers, public, requires, AuthUser, Authentication, CurrentUser, Guarded, Policy,
+    ScopeExpr, Scopes, User,
+};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{is_valid_scope, UserStore, Visitor};
+use super::notes::{note_in_path, owns_note};
+use super::{is_valid_scope, Scope, UserStore, Visitor};
+
+/// Every handler [`configure`] routes to, for the route audit: each one must be guarded by
+/// `#[requires]` or marked `#[public]` (see `auth_actix::audit`). Keep it beside `configure`.
+pub const HANDLERS: &[&str] = &handlers![
+    homepage,
+    dashboard,
+    admin,
+    decorated,
+    websocket,
+    list_users,
+    list_policies,
+    list_notes,
+    show_note,
+    create_api_key,
+    list_api_keys,
+    revoke_api_key,
+    whoami,
+];
+
+// any("admin", all("authenticated", not("suspended")))
+/// The guard of the whole `/notes` scope.
+static NOTES_AREA: Policy = Policy::new("notes-area").expr(&ScopeExpr::Any(&[
+    ScopeExpr::Scope("admin"),
+    ScopeExpr::All(&[
+        ScopeExpr::Scope("authenticated"),
+        ScopeExpr::Not(&ScopeExpr::Scope("suspended")),
+    ]),
+]));
 
 /// Registers every demo route; the application must also hold a `web::Data<UserStore>`.
 ///
@@ -30,7 +63,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .get(list_api_keys),
         )
         .service(web::resource("/admin/api-keys/{id}").delete(revoke_api_key))
-        .service(web::resource("/api/whoami").get(whoami));
+        .service(web::resource("/api/whoami").get(whoami))
+        .service(web::resource("/admin/policies").get(list_policies))
+        .service(
+            web::scope("/notes")
+                .wrap(Guarded::new(NOTES_AREA))
+                .service(web::resource("").get(list_notes))
+                .service(web::resource("/{id}").get(show_note)),
+        );
 }
 
 /// The JSON every reference endpoint answers: `{"authenticated":..,"user":".."}`.
@@ -41,6 +81,7 @@ fn describe(user: &impl AuthUser) -> Value {
     })
 }
 
+#[public]
 async fn homepage(CurrentUser(visitor): CurrentUser<Visitor>) -> HttpResponse {
     HttpResponse::Ok().json(describe(&visitor))
 }
@@ -97,7 +138,7 @@ async fn websocket(
     Ok(response)
 }
 
-#[requires(scopes = ["admin"])]
+#[requires(scopes = [Scope::Admin])]
 async fn list_users(store: web::Data<UserStore>) -> Result<HttpResponse, Error> {
     let store = store.into_inner();
     let accounts = web::block(move || store.list())
@@ -182,4 +223,44 @@ async fn whoami(User(visitor): User<Visitor>, auth: Authentication) -> HttpRespo
     body["backend"] = json!(auth.backend());
     body["scopes"] = json!(auth.credentials().iter().collect::<Vec<_>>());
     HttpResponse::Ok().json(body)
+}
+
+/// Every handler marked `#[requires]` or `#[public]` in the program, with its policy.
+#[requires(scopes = [Scope::Admin])]
+async fn list_policies() -> HttpResponse {
+    let routes: Vec<Value> = audit::routes()
+        .into_iter()
+        .map(|route| {
+            json!({
+                "handler": route.path_name(),
+                "methods": route.methods(),
+                "route": route.route(),
+                "access": route.access().to_string(),
+                "check": route.check(),
+            })
+        })
+        .collect();
+    HttpResponse::Ok().json(routes)
+}
+
+#[requires(scopes = [Scope::Authenticated])]
+async fn list_notes(
+    User(visitor): User<Visitor>,
+    store: web::Data<UserStore>,
+) -> Result<HttpResponse, Error> {
+    let store = store.into_inner();
+    let owner = visitor.identity().to_owned();
+    let notes = web::block(move || store.notes_of(&owner))
+        .await?
+        .map_err(actix_web::error::ErrorServiceUnavailable)?;
+    Ok(HttpResponse::Ok().json(notes))
+}
+
+#[requires(
+    scopes = [any(Scope::Admin, all(Scope::Authenticated, not(Scope::Suspended)))],
+    check = owns_note,
+)]
+async fn show_note(req: HttpRequest) -> Result<HttpResponse, Error> {
+    let note = note_in_path(&req).await?;
+    Ok(HttpResponse::Ok().json(note))
 }

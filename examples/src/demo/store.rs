@@ -92,14 +92,15 @@ pub struct ApiKeyInfo {
 /// connection pool.
 #[derive(Clone)]
 pub struct UserStore {
-    pool: r2d2::Pool<SqliteConnectionManager>,
+    pub(super) pool: r2d2::Pool<SqliteConnectionManager>,
     // Verifies against a decoy when the username is unknown, so that a wrong username takes
     // as long as a wrong password.
     passwords: Arc<PasswordVerifier>,
 }
 
 impl UserStore {
-    /// Opens (creating if needed) the database at `path`, seeding [`DEMO_USERS`] when empty.
+    /// Opens (creating if needed) the database at `path`, seeding [`DEMO_USERS`] (and the
+    /// demo's notes) when empty.
     ///
     /// # Errors
     ///
@@ -116,6 +117,7 @@ impl UserStore {
             passwords: Arc::new(PasswordVerifier::new()?),
         };
         store.migrate()?;
+        store.migrate_notes()?;
         Ok(store)
     }
 
