@@ -5,6 +5,8 @@ mod extract;
 mod middleware;
 mod policy;
 mod response;
+#[cfg(feature = "session")]
+pub mod session;
 
 #[doc(hidden)]
 #[path = "private.rs"]

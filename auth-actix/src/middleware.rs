@@ -1,5 +1,6 @@
 //! The middleware that runs the chain on every request.
 
+use std::any::Any;
 use std::fmt;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -30,6 +31,9 @@ type BoxedHandler =
 /// Install it with `App::wrap`. Each request is authenticated before routing; a backend error
 /// is answered by the error handler (by default [`AuthFailure`]'s own response) and never
 /// reaches a handler. A backend that panics or outlasts the timeout fails closed with 503.
+///
+/// Backends written for actix find the `HttpRequest` through
+/// [`RequestView::extension`], which is how the session backend reaches the session.
 ///
 /// # Examples
 ///
@@ -219,6 +223,8 @@ where
             }
 
             let response = service.call(req).await?;
+            #[cfg(feature = "session")]
+            crate::session::order::check(&response);
             Ok(response.map_into_left_body())
         }
         .boxed_local()
@@ -232,13 +238,16 @@ where
     /// Runs the chain, turning a panic or a timeout into an "unavailable" error.
     async fn authenticate(&self, req: &ServiceRequest) -> Outcome<L::User> {
         let headers = Headers(req.headers());
+        // Backends written for actix (such as the session backend) find the request here.
+        let lent: [&dyn Any; 1] = [req.request()];
         let view = RequestView::new(
             req.method().as_str(),
             req.path(),
             req.query_string(),
             &headers,
         )
-        .with_peer_addr(req.peer_addr());
+        .with_peer_addr(req.peer_addr())
+        .with_extensions(&lent);
 
         let run = AssertUnwindSafe(self.chain.authenticate(&view)).catch_unwind();
         match actix_web::rt::time::timeout(self.timeout, run).await {

@@ -1,9 +1,11 @@
 //! The demo service, as the README's tour drives it: real users in SQLite, real argon2
-//! hashes, HTTP Basic over a real socket.
+//! hashes, HTTP Basic over a real socket. Its session login is tested in `session.rs`.
 
 use actix_test::TestServer;
+use actix_web::cookie::Key;
 use actix_web::http::StatusCode;
 use actix_web::{web, App};
+use auth_actix::session::CookieSessionStore;
 use auth_tests::{basic, send, send_with, serve, INVALID_BASIC, WRONG_PASSWORD};
 use awc::error::WsClientError;
 use awc::ws::Frame;
@@ -18,10 +20,18 @@ fn demo_server() -> (TestServer, TempDir) {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let store = UserStore::open(dir.path().join("demo.sqlite3")).expect("the store opens");
 
+    let key = Key::generate();
+    let sessions = web::Data::new(demo::session_backend(store.clone(), &key));
+
     let server = serve(move || {
         App::new()
-            .wrap(demo::middleware(store.clone()))
+            .wrap(demo::middleware(store.clone(), &key))
+            .wrap(demo::session_middleware(
+                CookieSessionStore::default(),
+                key.clone(),
+            ))
             .app_data(web::Data::new(store.clone()))
+            .app_data(sessions.clone())
             .configure(demo::configure)
     });
     (server, dir)
@@ -82,7 +92,7 @@ async fn demo_malformed_header_is_400() {
 }
 
 #[actix_web::test]
-async fn demo_admin_redirects_browsers_home_with_next() {
+async fn demo_admin_redirects_browsers_to_the_login_form_with_next() {
     let (server, _dir) = demo_server();
 
     let reply = send(server.get("/admin?tab=users")).await;
@@ -90,7 +100,7 @@ async fn demo_admin_redirects_browsers_home_with_next() {
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
     assert_eq!(
         reply.header("location"),
-        Some("/?next=%2Fadmin%3Ftab%3Dusers")
+        Some("/login?next=%2Fadmin%3Ftab%3Dusers")
     );
     assert_eq!(reply.body, "");
 }

@@ -1,39 +1,52 @@
 //! The demo service: Starlette's reference application on actix-web, with real users.
 //!
 //! Users live in a SQLite file, created and seeded on first start, with argon2 password
-//! hashes; requests authenticate with HTTP Basic checked against that table.
+//! hashes; requests authenticate with a login session (actix-session, in a private cookie or
+//! in Redis) or with HTTP Basic, both checked against that table.
 //!
 //! | route | guard |
 //! |---|---|
 //! | `/` (named `homepage`) | none |
 //! | `/dashboard` | `authenticated` |
-//! | `/admin` | `authenticated`, anonymous browsers are redirected to `homepage` |
+//! | `/admin` | `authenticated`, anonymous browsers are redirected to `login` |
 //! | `/dashboard/decorated` | as `/dashboard`, behind a middleware adding a field |
 //! | `/ws` | `authenticated`; a WebSocket that sends the user as JSON |
 //! | `/admin/users` | `admin`; lists the users as JSON |
+//! | `/login` (named `login`) | none; GET shows the form, POST logs in (CSRF-checked) |
+//! | `/logout` | none; POST logs out (CSRF-checked) |
+//!
+//! The application also holds a `web::Data<UserStore>` and a `web::Data<DemoSessions>`, and
+//! wraps [`middleware`] first and [`session_middleware`] last (so that it runs first).
 
+mod login;
 mod routes;
+mod session;
 mod store;
 mod user;
 
+pub use login::DEFAULT_NEXT;
 pub use routes::configure;
+pub use session::{
+    redis_storage, session_backend, session_middleware, DemoSessions, StoreLoader, REDIS_TIMEOUT,
+};
 pub use store::{StoreError, UserStore, DEMO_USERS};
 pub use user::{Account, Visitor};
 
+use actix_web::cookie::Key;
 use auth_actix::basic::{BasicBackend, BasicCredentials, BasicVerifier};
 use auth_actix::{AuthError, Authenticated, AuthenticationMiddleware, Chain, Credentials};
 
 /// The realm named in the demo's `WWW-Authenticate` challenge.
 pub const REALM: &str = "demo";
 
-/// The demo's authentication chain: HTTP Basic against the user table.
-pub type DemoChain = BasicBackend<StoreVerifier>;
+/// The demo's authentication chain: the login session first, then HTTP Basic.
+pub type DemoChain = (DemoSessions, BasicBackend<StoreVerifier>);
 
-/// The middleware the demo installs, built on `store`.
-pub fn middleware(store: UserStore) -> AuthenticationMiddleware<DemoChain> {
-    AuthenticationMiddleware::new(Chain::new(
-        BasicBackend::new(StoreVerifier { store }).realm(REALM),
-    ))
+/// The middleware the demo installs, built on `store`; `key` is the session cookie's key.
+pub fn middleware(store: UserStore, key: &Key) -> AuthenticationMiddleware<DemoChain> {
+    let sessions = session_backend(store.clone(), key);
+    let basic = BasicBackend::new(StoreVerifier { store }).realm(REALM);
+    AuthenticationMiddleware::new(Chain::new((sessions, basic)))
 }
 
 /// Checks Basic credentials against the [`UserStore`], off the async workers.

@@ -1,4 +1,4 @@
-//! The demo's routes: Starlette's reference application plus a user listing.
+//! The demo's routes: Starlette's reference application, a user listing and the login.
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -7,9 +7,10 @@ use actix_web::{web, Error, HttpRequest, HttpResponse};
 use auth_actix::{requires, AuthUser, CurrentUser, User};
 use serde_json::{json, Value};
 
-use super::{UserStore, Visitor};
+use super::{login, UserStore, Visitor};
 
-/// Registers every demo route; the application must also hold a `web::Data<UserStore>`.
+/// Registers every demo route; the application must also hold a `web::Data<UserStore>` and
+/// a `web::Data<DemoSessions>`.
 ///
 /// Routes are resources with a GET route, so another method gets 405 before any guard runs.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -22,7 +23,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .get(decorated),
         )
         .service(web::resource("/ws").get(websocket))
-        .service(web::resource("/admin/users").get(list_users));
+        .service(web::resource("/admin/users").get(list_users))
+        .service(
+            web::resource("/login")
+                .name("login")
+                .get(login::login_form)
+                .post(login::login),
+        )
+        .service(web::resource("/logout").post(login::logout));
 }
 
 /// The JSON every reference endpoint answers: `{"authenticated":..,"user":".."}`.
@@ -42,7 +50,7 @@ async fn dashboard(User(visitor): User<Visitor>) -> HttpResponse {
     HttpResponse::Ok().json(describe(&visitor))
 }
 
-#[requires(scopes = ["authenticated"], redirect = "homepage")]
+#[requires(scopes = ["authenticated"], redirect = "login")]
 async fn admin(User(visitor): User<Visitor>) -> HttpResponse {
     HttpResponse::Ok().json(describe(&visitor))
 }
