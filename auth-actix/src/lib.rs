@@ -8,6 +8,8 @@ mod middleware;
 mod object_check;
 mod policy;
 mod response;
+#[cfg(feature = "session")]
+pub mod session;
 
 #[doc(hidden)]
 #[path = "private.rs"]

@@ -1,6 +1,6 @@
 //! The middleware that runs the chain on every request.
 
-use std::any::TypeId;
+use std::any::{Any, TypeId};
 use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
@@ -38,6 +38,9 @@ type BoxedHandler =
 ///
 /// Installing a second middleware inside the first (on a scope, say) replaces the outer
 /// result for the routes it wraps, the user included.
+///
+/// Backends written for actix find the `HttpRequest` through
+/// [`RequestView::extension`], which is how the session backend reaches the session.
 ///
 /// # Examples
 ///
@@ -227,6 +230,8 @@ where
             }
 
             let response = service.call(req).await?;
+            #[cfg(feature = "session")]
+            crate::session::order::check(&response);
             Ok(response.map_into_left_body())
         }
         .boxed_local()
@@ -240,13 +245,16 @@ where
     /// Runs the chain, turning a panic or a timeout into an "unavailable" error.
     async fn authenticate(&self, req: &ServiceRequest) -> Outcome<L::User> {
         let headers = Headers(req.headers());
+        // Backends written for actix (such as the session backend) find the request here.
+        let lent: [&dyn Any; 1] = [req.request()];
         let view = RequestView::new(
             req.method().as_str(),
             req.path(),
             req.query_string(),
             &headers,
         )
-        .with_peer_addr(req.peer_addr());
+        .with_peer_addr(req.peer_addr())
+        .with_extensions(&lent);
 
         let current = Cell::new(0);
         let run = AssertUnwindSafe(self.chain.authenticate_tracked(&view, &current)).catch_unwind();

@@ -5,6 +5,8 @@
 //! keeps a handle on, reading `X-API-Key` and the query parameter `api_key`, in front of
 //! routes that count their runs in [`Hits`].
 
+mod support;
+
 use actix_test::TestServer;
 use actix_web::http::header::HeaderValue;
 use actix_web::http::StatusCode;
@@ -14,8 +16,7 @@ use auth_actix::api_key::{
 };
 use auth_actix::{requires, AuthenticationMiddleware, Chain, Credentials, SimpleUser, User};
 use auth_tests::{basic, hit, send, send_with, serve, user_json, Hits, Reply};
-use examples::demo::{self, UserStore};
-use tempfile::TempDir;
+use support::demo_server;
 
 const CHALLENGE: &str = r#"ApiKey realm="api", header="X-API-Key""#;
 const QUERY: &str = "api_key";
@@ -381,20 +382,6 @@ async fn api_key_anonymous_request_to_a_guarded_route_gets_the_challenge() {
 // The demo: admins create and revoke keys, keys act as their owner.
 // ---------------------------------------------------------------------------------------------
 
-/// A demo server on a fresh database; the directory lives as long as the server.
-fn demo_server() -> (TestServer, TempDir) {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let store = UserStore::open(dir.path().join("demo.sqlite3")).expect("the store opens");
-
-    let server = serve(move || {
-        App::new()
-            .wrap(demo::middleware(store.clone()))
-            .app_data(web::Data::new(store.clone()))
-            .configure(demo::configure)
-    });
-    (server, dir)
-}
-
 /// Creates a key as `admin` through the demo's route and returns the reply.
 async fn create_key(server: &TestServer, body: &'static str) -> Reply {
     let request = server
@@ -529,13 +516,7 @@ async fn api_key_demo_key_survives_a_restart() {
     let key = created.json()["key"].as_str().unwrap().to_owned();
     drop(server);
 
-    let store = UserStore::open(dir.path().join("demo.sqlite3")).expect("the store reopens");
-    let restarted = serve(move || {
-        App::new()
-            .wrap(demo::middleware(store.clone()))
-            .app_data(web::Data::new(store.clone()))
-            .configure(demo::configure)
-    });
+    let restarted = support::serve_demo(&dir.path().join("demo.sqlite3"));
     let reply = whoami_with_key(&restarted, &key).await;
 
     assert_eq!(reply.status, StatusCode::OK);

@@ -1,32 +1,18 @@
 //! The demo service, as the README's tour drives it: real users in SQLite, real argon2
-//! hashes, HTTP Basic over a real socket.
+//! hashes, HTTP Basic over a real socket. Its session login is tested in `session.rs`.
 
-use actix_test::TestServer;
+mod support;
+
 use actix_web::http::StatusCode;
-use actix_web::{web, App};
-use auth_tests::{basic, send, send_with, serve, INVALID_BASIC, WRONG_PASSWORD};
+use auth_tests::{basic, send, send_with, INVALID_BASIC, WRONG_PASSWORD};
 use awc::error::WsClientError;
 use awc::ws::Frame;
 use examples::demo::{self, UserStore};
 use futures_util::StreamExt as _;
-use tempfile::TempDir;
+use support::demo_server;
 
 const DEMO_CHALLENGE: &str = r#"Basic realm="demo", charset="UTF-8""#;
 const DEMO_API_KEY_CHALLENGE: &str = r#"ApiKey realm="demo", header="X-API-Key""#;
-
-/// A demo server on a fresh database; the directory lives as long as the server.
-fn demo_server() -> (TestServer, TempDir) {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let store = UserStore::open(dir.path().join("demo.sqlite3")).expect("the store opens");
-
-    let server = serve(move || {
-        App::new()
-            .wrap(demo::middleware(store.clone()))
-            .app_data(web::Data::new(store.clone()))
-            .configure(demo::configure)
-    });
-    (server, dir)
-}
 
 #[actix_web::test]
 async fn demo_homepage_shows_the_anonymous_user() {
@@ -86,7 +72,7 @@ async fn demo_malformed_header_is_400() {
 }
 
 #[actix_web::test]
-async fn demo_admin_redirects_browsers_home_with_next() {
+async fn demo_admin_redirects_browsers_to_the_login_form_with_next() {
     let (server, _dir) = demo_server();
 
     let reply = send(server.get("/admin?tab=users")).await;
@@ -94,7 +80,7 @@ async fn demo_admin_redirects_browsers_home_with_next() {
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
     assert_eq!(
         reply.header("location"),
-        Some("/?next=%2Fadmin%3Ftab%3Dusers")
+        Some("/login?next=%2Fadmin%3Ftab%3Dusers")
     );
     assert_eq!(reply.body, "");
 }

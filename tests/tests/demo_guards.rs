@@ -1,30 +1,17 @@
 //! The demo's guards beyond Starlette, over a real socket: typed scopes, an expression, an
 //! object check, a guarded scope, the policies page, and the route audit of every handler.
 
+mod support;
+
 use actix_test::TestServer;
 use actix_web::http::StatusCode;
-use actix_web::{web, App};
 use auth_actix::audit;
-use auth_tests::{basic, send, send_with, serve, Reply};
-use examples::demo::{self, UserStore};
-use tempfile::TempDir;
+use auth_tests::{basic, send, send_with, Reply};
+use examples::demo::{self};
+use support::demo_server;
 
 const DEMO_CHALLENGE: &str = r#"Basic realm="demo", charset="UTF-8""#;
 const DEMO_API_KEY_CHALLENGE: &str = r#"ApiKey realm="demo", header="X-API-Key""#;
-
-/// A demo server on a fresh database; the directory lives as long as the server.
-fn demo_server() -> (TestServer, TempDir) {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let store = UserStore::open(dir.path().join("demo.sqlite3")).expect("the store opens");
-
-    let server = serve(move || {
-        App::new()
-            .wrap(demo::middleware(store.clone()))
-            .app_data(web::Data::new(store.clone()))
-            .configure(demo::configure)
-    });
-    (server, dir)
-}
 
 async fn get_as(server: &TestServer, path: &str, user: &str, password: &str) -> Reply {
     send_with(server.get(path), Some(&basic(user, password))).await

@@ -1,5 +1,5 @@
-//! The demo's routes: Starlette's reference application, a user listing, API keys, notes
-//! and the route audit.
+//! The demo's routes: Starlette's reference application, a user listing, the login, API
+//! keys, notes and the route audit.
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::notes::{note_in_path, owns_note};
-use super::{is_valid_scope, Scope, UserStore, Visitor};
+use super::{is_valid_scope, login, Scope, UserStore, Visitor};
 
 /// Every handler [`configure`] routes to, for the route audit: each one must be guarded by
 /// `#[requires]` or marked `#[public]` (see `auth_actix::audit`). Keep it beside `configure`.
@@ -31,6 +31,9 @@ pub const HANDLERS: &[&str] = &handlers![
     list_api_keys,
     revoke_api_key,
     whoami,
+    login::login_form,
+    login::login,
+    login::logout,
 ];
 
 // any("admin", all("authenticated", not("suspended")))
@@ -43,7 +46,8 @@ static NOTES_AREA: Policy = Policy::new("notes-area").expr(&ScopeExpr::Any(&[
     ]),
 ]));
 
-/// Registers every demo route; the application must also hold a `web::Data<UserStore>`.
+/// Registers every demo route; the application must also hold a `web::Data<UserStore>` and
+/// a `web::Data<DemoSessions>`.
 ///
 /// Routes are resources with a GET route, so another method gets 405 before any guard runs.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -70,7 +74,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .wrap(Guarded::new(NOTES_AREA))
                 .service(web::resource("").get(list_notes))
                 .service(web::resource("/{id}").get(show_note)),
-        );
+        )
+        .service(
+            web::resource("/login")
+                .name("login")
+                .get(login::login_form)
+                .post(login::login),
+        )
+        .service(web::resource("/logout").post(login::logout));
 }
 
 /// The JSON every reference endpoint answers: `{"authenticated":..,"user":".."}`.
@@ -91,7 +102,7 @@ async fn dashboard(User(visitor): User<Visitor>) -> HttpResponse {
     HttpResponse::Ok().json(describe(&visitor))
 }
 
-#[requires(scopes = ["authenticated"], redirect = "homepage")]
+#[requires(scopes = ["authenticated"], redirect = "login")]
 async fn admin(User(visitor): User<Visitor>) -> HttpResponse {
     HttpResponse::Ok().json(describe(&visitor))
 }

@@ -174,10 +174,41 @@ impl UserStore {
         let hash = row.as_ref().map(|(hash, _)| hash.as_str());
         let matches = self.passwords.verify(password, hash)?;
 
-        Ok(row.filter(|_| matches).map(|(_, scopes)| Account {
-            username: username.to_owned(),
-            scopes: scopes.split_whitespace().map(str::to_owned).collect(),
-        }))
+        Ok(row
+            .filter(|_| matches)
+            .map(|(password_hash, scopes)| account(username.to_owned(), &scopes, password_hash)))
+    }
+
+    /// The account named `username`, `None` when there is none.
+    ///
+    /// # Errors
+    ///
+    /// When the database cannot be read.
+    pub fn find(&self, username: &str) -> Result<Option<Account>, StoreError> {
+        let found = self
+            .pool
+            .get()?
+            .query_row(
+                "SELECT password_hash, scopes FROM users WHERE username = ?1",
+                [username],
+                |row| Ok((row.get(0)?, row.get::<_, String>(1)?)),
+            )
+            .optional()?;
+        Ok(found
+            .map(|(password_hash, scopes)| account(username.to_owned(), &scopes, password_hash)))
+    }
+
+    /// Sets the password of `username`, which ends that user's sessions; whether it exists.
+    ///
+    /// # Errors
+    ///
+    /// When the database cannot be written.
+    pub fn set_password(&self, username: &str, password: &str) -> Result<bool, StoreError> {
+        let changed = self.pool.get()?.execute(
+            "UPDATE users SET password_hash = ?1 WHERE username = ?2",
+            params![hash_password(password)?, username],
+        )?;
+        Ok(changed == 1)
     }
 
     /// Every account, ordered by username.
@@ -187,13 +218,11 @@ impl UserStore {
     /// When the database cannot be read.
     pub fn list(&self) -> Result<Vec<Account>, StoreError> {
         let conn = self.pool.get()?;
-        let mut statement = conn.prepare("SELECT username, scopes FROM users ORDER BY username")?;
+        let mut statement =
+            conn.prepare("SELECT username, scopes, password_hash FROM users ORDER BY username")?;
         let rows = statement.query_map([], |row| {
             let scopes: String = row.get(1)?;
-            Ok(Account {
-                username: row.get(0)?,
-                scopes: scopes.split_whitespace().map(str::to_owned).collect(),
-            })
+            Ok(account(row.get(0)?, &scopes, row.get(2)?))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -259,11 +288,11 @@ impl UserStore {
     ///
     /// When the database cannot be read or holds a corrupt hash.
     pub fn find_api_key(&self, id: &str) -> Result<Option<StoredKey<Visitor>>, StoreError> {
-        let row: Option<(String, String, String, bool, String)> = self
+        let row: Option<(String, String, String, bool, String, String)> = self
             .pool
             .get()?
             .query_row(
-                "SELECT k.secret_hash, k.owner, k.scopes, k.revoked, u.scopes
+                "SELECT k.secret_hash, k.owner, k.scopes, k.revoked, u.scopes, u.password_hash
                  FROM api_keys AS k JOIN users AS u ON u.username = k.owner
                  WHERE k.id = ?1",
                 [id],
@@ -274,11 +303,12 @@ impl UserStore {
                         row.get(2)?,
                         row.get(3)?,
                         row.get(4)?,
+                        row.get(5)?,
                     ))
                 },
             )
             .optional()?;
-        let Some((hash, owner, key_scopes, revoked, owner_scopes)) = row else {
+        let Some((hash, owner, key_scopes, revoked, owner_scopes, password_hash)) = row else {
             return Ok(None);
         };
 
@@ -291,6 +321,7 @@ impl UserStore {
         let account = Account {
             username: owner,
             scopes: owner_scopes,
+            password_hash,
         };
         Ok(Some(
             StoredKey::new(hash, Visitor::Account(account), scopes).with_revoked(revoked),
@@ -332,6 +363,15 @@ fn split_scopes(scopes: &str) -> Vec<String> {
 impl fmt::Debug for UserStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("UserStore").finish_non_exhaustive()
+    }
+}
+
+/// An account from the columns of its row.
+fn account(username: String, scopes: &str, password_hash: String) -> Account {
+    Account {
+        username,
+        scopes: scopes.split_whitespace().map(str::to_owned).collect(),
+        password_hash,
     }
 }
 
@@ -448,6 +488,24 @@ mod tests {
         let err = store.create_api_key("mallory", &[]).unwrap_err();
         assert!(matches!(err, StoreError::Sqlite(_)), "{err}");
         assert!(store.list_api_keys().unwrap().is_empty());
+    }
+
+    #[test]
+    fn store_finds_accounts_and_changes_passwords() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = UserStore::open(dir.path().join("users.sqlite3")).unwrap();
+        let before = store.find("alice").unwrap().unwrap();
+
+        assert!(store.set_password("alice", "new-secret").unwrap());
+
+        let after = store.find("alice").unwrap().unwrap();
+        assert_ne!(after.password_hash, before.password_hash);
+        assert!(store
+            .check_password("alice", "new-secret")
+            .unwrap()
+            .is_some());
+        assert!(store.find("nobody").unwrap().is_none());
+        assert!(!store.set_password("nobody", "x").unwrap());
     }
 
     #[test]
