@@ -149,7 +149,7 @@ async fn demo_policies_page_lists_each_handler_with_its_policy() {
     assert_eq!(entry("list_users")["access"], r#"scopes = all("admin")"#);
     assert_eq!(
         entry("admin")["access"],
-        r#"scopes = all("authenticated"), redirect = route "homepage""#
+        r#"scopes = all("authenticated"), redirect = route "login""#
     );
     assert_eq!(
         entry("show_note"),
