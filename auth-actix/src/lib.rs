@@ -2,6 +2,8 @@
 
 mod context;
 mod extract;
+#[cfg(feature = "jwt")]
+pub mod jwt;
 mod middleware;
 mod policy;
 mod response;

@@ -61,6 +61,8 @@ pub mod basic;
 mod chain;
 mod challenge;
 mod error;
+#[cfg(feature = "jwt")]
+pub mod jwt;
 mod next;
 mod request;
 mod scope;
