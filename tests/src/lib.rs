@@ -27,6 +27,8 @@ use auth_actix::{
 };
 use base64::Engine as _;
 
+pub mod jwt;
+
 /// Starlette's valid header: user `tomchristie`, password `example`.
 pub const VALID_BASIC: &str = "Basic dG9tY2hyaXN0aWU6ZXhhbXBsZQ==";
 

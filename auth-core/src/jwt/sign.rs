@@ -3,7 +3,11 @@
 use std::fmt;
 use std::time::Duration;
 
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use jsonwebtoken::crypto::CryptoProvider;
+use jsonwebtoken::jwk::{EllipticCurve, Jwk};
+use jsonwebtoken::{Algorithm, AlgorithmFamily, EncodingKey, Header};
 use serde_json::{Map, Value};
 
 use super::{JwtError, MIN_HMAC_SECRET_LEN};
@@ -129,6 +133,57 @@ impl TokenSigner {
     /// The algorithm tokens are signed with.
     pub fn algorithm(&self) -> Algorithm {
         self.algorithm
+    }
+
+    /// The public key as a JWK (RFC 7517), with `kid`, `use` and `alg`, for an application
+    /// that publishes the keys of the tokens it issues.
+    ///
+    /// # Errors
+    ///
+    /// [`JwtError::InvalidKey`] for an HMAC signer: a secret has no public part to publish.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use auth_core::jwt::TokenSigner;
+    /// let hmac = TokenSigner::hs256(b"a secret of at least thirty-two bytes").unwrap();
+    /// assert!(hmac.public_jwk().is_err());
+    /// ```
+    pub fn public_jwk(&self) -> Result<Value, JwtError> {
+        let mut jwk = match self.algorithm.family() {
+            AlgorithmFamily::Hmac => {
+                return Err(JwtError::invalid_key("an HMAC secret has no public key"));
+            }
+            // `jsonwebtoken` reads only the PKCS#8 v1 form of Ed25519 keys here; its key
+            // utilities read both.
+            AlgorithmFamily::Ed => self.ed25519_jwk()?,
+            _ => {
+                let jwk = Jwk::from_encoding_key(&self.key, self.algorithm)
+                    .map_err(JwtError::invalid_key)?;
+                serde_json::to_value(jwk).map_err(JwtError::invalid_key)?
+            }
+        };
+        jwk["use"] = "sig".into();
+        if let Some(kid) = &self.kid {
+            jwk["kid"] = kid.clone().into();
+        }
+        Ok(jwk)
+    }
+
+    fn ed25519_jwk(&self) -> Result<Value, JwtError> {
+        let provider = CryptoProvider::try_get_default()
+            .ok_or_else(|| JwtError::invalid_key("no crypto provider"))?;
+        let public = (provider.key_utils.ed_pub_components_from_private_key)(
+            self.key.as_bytes(),
+            &EllipticCurve::Ed25519,
+        )
+        .map_err(JwtError::invalid_key)?;
+        Ok(serde_json::json!({
+            "kty": "OKP",
+            "crv": "Ed25519",
+            "alg": "EdDSA",
+            "x": URL_SAFE_NO_PAD.encode(public),
+        }))
     }
 
     /// A token for `subject` granting `scopes`.
