@@ -300,6 +300,10 @@ impl<K: fmt::Debug, M> fmt::Debug for JwtBackend<K, M> {
 }
 
 /// Checks the signature with each key that may have made it, then the registered claims.
+// TODO(performance): every RS256 request pays a full signature check (and `jsonwebtoken`
+// parses the key again each time); a bounded cache of verified tokens, keyed by the token's
+// hash and honouring `exp`, would make repeated tokens cheap. It would sit here, in front of
+// the loop.
 fn check_signature(
     token: &Token<'_>,
     algorithm: Algorithm,
