@@ -736,6 +736,25 @@ mod tests {
     }
 
     #[test]
+    fn jwt_signer_publishes_keys_that_verify_its_tokens() {
+        let ed = test_keys::ed25519();
+        let signers = [
+            TokenSigner::rs256_pem(test_keys::rsa().private_pem.as_bytes()).unwrap(),
+            TokenSigner::eddsa_pem(ed.private_pem.as_bytes()).unwrap(),
+        ];
+        for signer in signers {
+            let signer = signer.with_kid("k1");
+            let jwks = json!({ "keys": [signer.public_jwk().unwrap()] }).to_string();
+            let keys = KeySet::from_jwks(jwks.as_bytes()).unwrap();
+            let backend = JwtBackend::new(keys, [signer.algorithm()]).unwrap();
+
+            let token = format!("Bearer {}", signer.sign("ada", &[]).unwrap());
+
+            assert!(run(&backend, &token).unwrap().is_some(), "{signer:?}");
+        }
+    }
+
+    #[test]
     fn jwt_signer_refuses_a_public_key() {
         let public = test_keys::ed25519().public_pem;
 

@@ -282,6 +282,55 @@ mod tests {
         assert!(!keys.current().unwrap().knows_kid("old"));
     }
 
+    /// Serves like [`Served`], but each fetch waits once before answering.
+    struct Slow<'a>(&'a Served);
+
+    impl JwksFetcher for Slow<'_> {
+        async fn fetch(&self) -> Result<Vec<u8>, JwtError> {
+            let mut waited = false;
+            std::future::poll_fn(|cx| {
+                if waited {
+                    return std::task::Poll::Ready(());
+                }
+                waited = true;
+                cx.waker().wake_by_ref();
+                std::task::Poll::Pending
+            })
+            .await;
+            self.0.fetch().await
+        }
+    }
+
+    /// Polls `future` to completion; the futures here make progress on every poll.
+    fn block_on<F: Future>(future: F) -> F::Output {
+        let mut future = std::pin::pin!(future);
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        loop {
+            if let std::task::Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+                return output;
+            }
+        }
+    }
+
+    #[test]
+    fn concurrent_requests_share_one_fetch() {
+        let served = Served::with(&["a"]);
+        let keys = RefreshingKeySet::new(Slow(&served)).min_refetch_interval(Duration::ZERO);
+
+        let (first, second) = block_on(futures_util::future::join(
+            keys.key_set(Some("a")),
+            keys.key_set(Some("a")),
+        ));
+
+        assert!(first.unwrap().knows_kid("a"));
+        assert!(second.unwrap().knows_kid("a"));
+        assert_eq!(
+            served.fetches(),
+            1,
+            "the second request waited for the first fetch"
+        );
+    }
+
     #[test]
     fn failed_fetch_without_keys_is_unavailable() {
         let served = Served::with(&["a"]);
