@@ -1,5 +1,6 @@
 //! What the middleware leaves on each request.
 
+use std::any::TypeId;
 use std::fmt;
 use std::sync::Arc;
 
@@ -32,6 +33,8 @@ pub struct Authentication {
     pub(crate) credentials: Credentials,
     pub(crate) backend: Option<&'static str>,
     pub(crate) bearer: bool,
+    /// The type of the stored user, which typed extractors must ask for.
+    pub(crate) user_type: Option<TypeId>,
     pub(crate) challenges: Arc<[Challenge]>,
 }
 

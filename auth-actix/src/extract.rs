@@ -1,5 +1,6 @@
 //! Extractors for the user and the scopes of a request.
 
+use std::any::TypeId;
 use std::future::{ready, Ready};
 use std::ops::Deref;
 
@@ -88,10 +89,18 @@ impl<U: Clone + 'static> FromRequest for MaybeUser<U> {
 /// # Examples
 ///
 /// ```
-/// use auth_actix::{AnonymousUser, AuthUser, CurrentUser};
+/// use auth_actix::{AuthUser, CurrentUser, SimpleUser};
 ///
-/// async fn homepage(CurrentUser(user): CurrentUser<AnonymousUser>) -> String {
-///     format!("authenticated: {}", user.is_authenticated())
+/// // The chain's backends produce `Visitor::Member`; anonymous requests get `Visitor::Anonymous`.
+/// #[derive(AuthUser, Clone)]
+/// enum Visitor {
+///     #[auth(anonymous)]
+///     Anonymous,
+///     Member(SimpleUser),
+/// }
+///
+/// async fn homepage(CurrentUser(visitor): CurrentUser<Visitor>) -> String {
+///     format!("authenticated: {}", visitor.is_authenticated())
 /// }
 /// ```
 #[derive(Clone, Debug)]
@@ -156,8 +165,13 @@ fn authenticated_user<U: Clone + 'static>(req: &HttpRequest) -> Result<Option<U>
     if !auth.authenticated {
         return Ok(None);
     }
-    match req.extensions().get::<User<U>>() {
-        Some(User(user)) => Ok(Some(user.clone())),
-        None => Err(Denied::user_type_mismatch::<U>()),
-    }
+    // The type check guards against a user left by another middleware with another user type.
+    let stored = (auth.user_type == Some(TypeId::of::<U>()))
+        .then(|| {
+            req.extensions()
+                .get::<User<U>>()
+                .map(|User(user)| user.clone())
+        })
+        .flatten();
+    stored.map(Some).ok_or_else(Denied::user_type_mismatch::<U>)
 }

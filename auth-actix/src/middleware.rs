@@ -1,5 +1,7 @@
 //! The middleware that runs the chain on every request.
 
+use std::any::{Any, TypeId};
+use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -30,6 +32,15 @@ type BoxedHandler =
 /// Install it with `App::wrap`. Each request is authenticated before routing; a backend error
 /// is answered by the error handler (by default [`AuthFailure`]'s own response) and never
 /// reaches a handler. A backend that panics or outlasts the timeout fails closed with 503.
+///
+/// The timeout can only interrupt a backend that yields: run blocking work (password hashing,
+/// a synchronous database driver) with `actix_web::web::block`, as the demo does.
+///
+/// Installing a second middleware inside the first (on a scope, say) replaces the outer
+/// result for the routes it wraps, the user included.
+///
+/// Backends written for actix find the `HttpRequest` through
+/// [`RequestView::extension`], which is how the session backend reaches the session.
 ///
 /// # Examples
 ///
@@ -219,6 +230,8 @@ where
             }
 
             let response = service.call(req).await?;
+            #[cfg(feature = "session")]
+            crate::session::order::check(&response);
             Ok(response.map_into_left_body())
         }
         .boxed_local()
@@ -232,24 +245,26 @@ where
     /// Runs the chain, turning a panic or a timeout into an "unavailable" error.
     async fn authenticate(&self, req: &ServiceRequest) -> Outcome<L::User> {
         let headers = Headers(req.headers());
+        // Backends written for actix (such as the session backend) find the request here.
+        let lent: [&dyn Any; 1] = [req.request()];
         let view = RequestView::new(
             req.method().as_str(),
             req.path(),
             req.query_string(),
             &headers,
         )
-        .with_peer_addr(req.peer_addr());
+        .with_peer_addr(req.peer_addr())
+        .with_extensions(&lent);
 
-        let run = AssertUnwindSafe(self.chain.authenticate(&view)).catch_unwind();
-        match actix_web::rt::time::timeout(self.timeout, run).await {
+        let current = Cell::new(0);
+        let run = AssertUnwindSafe(self.chain.authenticate_tracked(&view, &current)).catch_unwind();
+        let result = actix_web::rt::time::timeout(self.timeout, run).await;
+
+        let backend = self.chain.backend_names()[current.get()];
+        match result {
             Ok(Ok(outcome)) => outcome,
-            Ok(Err(_panic)) => {
-                unavailable("an authentication backend panicked", "the backend panicked")
-            }
-            Err(_elapsed) => unavailable(
-                "the authentication chain timed out",
-                "the backend did not answer in time",
-            ),
+            Ok(Err(_panic)) => unavailable(backend, "the backend panicked"),
+            Err(_elapsed) => unavailable(backend, "the backend did not answer in time"),
         }
     }
 
@@ -268,8 +283,9 @@ where
             kind = ?err.error().kind(),
             method = %req.method(),
             path = req.path(),
-            error = %err.error(),
-            cause = std::error::Error::source(err.error()).map(tracing::field::display),
+            // Debug formatting escapes control characters, so a message cannot forge log lines.
+            error = ?err.error().message(),
+            cause = std::error::Error::source(err.error()).map(|cause| format!("{cause:?}")),
             "authentication failed"
         );
 
@@ -283,9 +299,10 @@ where
     }
 }
 
-fn unavailable<U>(log: &'static str, message: &'static str) -> Outcome<U> {
-    tracing::error!(target: TARGET, "{log}; refusing the request");
-    Outcome::Failed(ChainError::new("chain", AuthError::unavailable(message)))
+/// Fails closed for a backend that panicked or never answered.
+fn unavailable<U>(backend: &'static str, message: &'static str) -> Outcome<U> {
+    tracing::error!(target: TARGET, backend, "{message}; refusing the request");
+    Outcome::Failed(ChainError::new(backend, AuthError::unavailable(message)))
 }
 
 type Found<U> = (U, auth_core::Credentials, &'static str, bool);
@@ -297,6 +314,9 @@ where
     let mut extensions = req.extensions_mut();
     let challenges = Arc::clone(chain.challenges());
 
+    // A middleware nested inside another replaces its result whole: its user, or none.
+    extensions.remove::<User<L::User>>();
+
     let Some((user, credentials, backend, bearer)) = found else {
         tracing::trace!(target: TARGET, outcome = "anonymous", "authentication");
         extensions.insert(Authentication {
@@ -304,6 +324,7 @@ where
             credentials: auth_core::Credentials::none(),
             backend: None,
             bearer: false,
+            user_type: None,
             challenges,
         });
         return;
@@ -316,6 +337,7 @@ where
         credentials,
         backend: Some(backend),
         bearer,
+        user_type: Some(TypeId::of::<L::User>()),
         challenges,
     });
     extensions.insert(User(user));

@@ -3,7 +3,9 @@
 use actix_web::error::UrlGenerationError;
 use actix_web::http::header;
 use actix_web::HttpRequest;
-use auth_core::{is_safe_next, Challenge};
+use std::fmt;
+
+use auth_core::{is_safe_next, Challenge, ScopeExpr};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use crate::response::Denied;
@@ -19,7 +21,10 @@ const NEXT_VALUE: &AsciiSet = &NON_ALPHANUMERIC
 /// Where a guard sends anonymous browsers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Redirect {
-    /// A named route of the application, resolved at request time.
+    /// A named route of the application, resolved at request time to its path.
+    ///
+    /// An external resource (`App::external_resource`) is the one exception: the redirect then
+    /// goes to its full URL, which the application itself configured.
     Route(&'static str),
     /// A local path such as `/login`.
     Path(&'static str),
@@ -28,7 +33,8 @@ pub enum Redirect {
 /// What a guard requires, and how it answers those who do not meet it.
 ///
 /// `#[requires(...)]` compiles to a `static` policy; build one by hand for code paths that
-/// cannot carry the attribute.
+/// cannot carry the attribute, or to guard a whole scope with [`Guarded`](crate::Guarded).
+/// A policy holds only `'static` data, so checking it allocates nothing until it refuses.
 ///
 /// # Examples
 ///
@@ -49,6 +55,7 @@ pub enum Redirect {
 pub struct Policy {
     handler: &'static str,
     scopes: &'static [&'static str],
+    expr: Option<&'static ScopeExpr>,
     status_code: Option<u16>,
     redirect: Option<Redirect>,
 }
@@ -59,6 +66,7 @@ impl Policy {
         Self {
             handler,
             scopes: &[],
+            expr: None,
             status_code: None,
             redirect: None,
         }
@@ -67,6 +75,27 @@ impl Policy {
     /// Also requires every one of these scopes.
     pub const fn scopes(mut self, scopes: &'static [&'static str]) -> Self {
         self.scopes = scopes;
+        self
+    }
+
+    /// Also requires that the granted scopes satisfy this expression.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use auth_actix::{Policy, ScopeExpr};
+    ///
+    /// // any("admin", all("editor", not("suspended")))
+    /// static EDIT: Policy = Policy::new("edit").expr(&ScopeExpr::Any(&[
+    ///     ScopeExpr::Scope("admin"),
+    ///     ScopeExpr::All(&[
+    ///         ScopeExpr::Scope("editor"),
+    ///         ScopeExpr::Not(&ScopeExpr::Scope("suspended")),
+    ///     ]),
+    /// ]));
+    /// ```
+    pub const fn expr(mut self, expr: &'static ScopeExpr) -> Self {
+        self.expr = Some(expr);
         self
     }
 
@@ -82,9 +111,38 @@ impl Policy {
         self
     }
 
-    /// The scopes this policy requires.
+    /// The name of the handler or scope this policy guards, as given to [`Policy::new`].
+    pub fn name(&self) -> &'static str {
+        self.handler
+    }
+
+    /// The scopes this policy requires, all of them; see also [`Policy::required_expr`].
     pub fn required_scopes(&self) -> &'static [&'static str] {
         self.scopes
+    }
+
+    /// The expression the granted scopes must also satisfy, if any.
+    pub fn required_expr(&self) -> Option<&'static ScopeExpr> {
+        self.expr
+    }
+
+    /// The status refused requests get instead of 401 or 403, if set.
+    pub fn status_code_override(&self) -> Option<u16> {
+        self.status_code
+    }
+
+    /// Where anonymous browsers are sent, if anywhere.
+    pub fn redirect_target(&self) -> Option<Redirect> {
+        self.redirect
+    }
+
+    /// Whether `auth`'s scopes meet the policy's scope requirements; false when anonymous.
+    pub(crate) fn admits(&self, auth: &Authentication) -> bool {
+        auth.authenticated
+            && auth.credentials.has_all(self.scopes)
+            && self
+                .expr
+                .is_none_or(|expr| expr.is_satisfied_by(&auth.credentials))
     }
 
     /// Decides whether `req` may pass.
@@ -95,13 +153,13 @@ impl Policy {
     pub fn check(&self, req: &HttpRequest) -> Result<(), Denied> {
         let auth = Authentication::of(req)?;
 
-        let allowed = auth.authenticated && auth.credentials.has_all(self.scopes);
+        let allowed = self.admits(&auth);
 
         tracing::debug!(
             target: TARGET,
             handler = self.handler,
             backend = auth.backend,
-            required_scopes = ?self.scopes,
+            required_scopes = %ScopeRequirement(self),
             outcome = if allowed { "allowed" } else { "denied" },
             "authorization decision"
         );
@@ -125,16 +183,89 @@ impl Policy {
         if let Some(code) = self.status_code {
             return Denied::status(code, auth);
         }
-        let insufficient = auth.bearer.then(|| insufficient_scope(auth, self.scopes));
+        let insufficient = auth.bearer.then(|| self.insufficient_scope(auth));
         Denied::forbidden(insufficient)
+    }
+
+    /// The refusal of an authenticated user whom an object check turned away: 403, or the
+    /// policy's status code.
+    pub(crate) fn forbid(&self, auth: &Authentication) -> Denied {
+        match self.status_code {
+            Some(code) => Denied::status(code, auth),
+            None => Denied::forbidden(None),
+        }
+    }
+
+    /// The bearer challenge naming scopes that, added, would satisfy the policy.
+    ///
+    /// The missing scopes of the plain list come first, then a minimal set for the expression
+    /// ([`ScopeExpr::satisfying_set`]). When only giving up a scope would help (a `not` term),
+    /// the challenge carries no `scope` parameter at all: there is nothing to ask for.
+    fn insufficient_scope(&self, auth: &Authentication) -> Challenge {
+        let challenge = Challenge::new("Bearer").param("error", "insufficient_scope");
+        let mut wanted: Vec<&str> = auth.credentials.missing(self.scopes).collect();
+        match self.expr.map(|expr| expr.satisfying_set(&auth.credentials)) {
+            Some(None) => return challenge,
+            Some(Some(extra)) => {
+                for scope in extra {
+                    if !wanted.contains(&scope) {
+                        wanted.push(scope);
+                    }
+                }
+            }
+            None => {}
+        }
+        challenge.param("scope", &wanted.join(" "))
     }
 }
 
-fn insufficient_scope(auth: &Authentication, required: &[&str]) -> Challenge {
-    let missing: Vec<&str> = auth.credentials.missing(required).collect();
-    Challenge::new("Bearer")
-        .param("error", "insufficient_scope")
-        .param("scope", &missing.join(" "))
+/// The scope requirement of a policy as `#[requires]` writes it, for log lines and the audit:
+/// `all("a", any("b", not("c")))`, or `authenticated` when there is none.
+#[derive(Debug)]
+pub(crate) struct ScopeRequirement<'a>(pub(crate) &'a Policy);
+
+impl fmt::Display for ScopeRequirement<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Policy { scopes, expr, .. } = self.0;
+        let plain = scopes.iter().map(|scope| ScopeExpr::Scope(scope));
+        let terms: Vec<ScopeExpr> = match expr {
+            Some(ScopeExpr::All(terms)) => plain.chain(terms.iter().copied()).collect(),
+            Some(expr) => plain.chain([**expr]).collect(),
+            None => plain.collect(),
+        };
+        if terms.is_empty() {
+            return f.write_str("authenticated");
+        }
+        // `ScopeExpr::All` wants `'static` terms; format the list by hand instead.
+        f.write_str("all(")?;
+        for (index, term) in terms.iter().enumerate() {
+            if index > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{term}")?;
+        }
+        f.write_str(")")
+    }
+}
+
+impl fmt::Display for Policy {
+    /// Writes the policy in the form `#[requires]` takes its arguments, for audits and logs:
+    /// `scopes = all("admin"), status_code = 404, redirect = "/login"`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.scopes.is_empty() && self.expr.is_none() {
+            f.write_str("authenticated")?;
+        } else {
+            write!(f, "scopes = {}", ScopeRequirement(self))?;
+        }
+        if let Some(code) = self.status_code {
+            write!(f, ", status_code = {code}")?;
+        }
+        match self.redirect {
+            Some(Redirect::Route(name)) => write!(f, ", redirect = route {name:?}"),
+            Some(Redirect::Path(path)) => write!(f, ", redirect = {path:?}"),
+            None => Ok(()),
+        }
+    }
 }
 
 /// A 303 to the login page with the original path and query as a percent-encoded `next`.
@@ -153,9 +284,16 @@ fn login_redirect(req: &HttpRequest, redirect: Redirect) -> Denied {
         .path_and_query()
         .map_or("/", |target| target.as_str());
     if is_safe_next(original) {
-        location.push(if location.contains('?') { '&' } else { '?' });
+        let fragment = location.find('#').map(|at| location.split_off(at));
+        let separator = match location.find('?') {
+            None => "?",
+            Some(at) if at + 1 == location.len() || location.ends_with('&') => "",
+            Some(_) => "&",
+        };
+        location.push_str(separator);
         location.push_str("next=");
         location.extend(utf8_percent_encode(original, NEXT_VALUE));
+        location.extend(fragment);
     }
     Denied::redirect(location)
 }
@@ -199,7 +337,8 @@ fn is_browser(req: &HttpRequest) -> bool {
     let upgrade = req.headers().get_all(header::UPGRADE);
     let websocket = upgrade
         .filter_map(|value| value.to_str().ok())
-        .any(|value| value.trim().eq_ignore_ascii_case("websocket"));
+        .flat_map(|value| value.split(','))
+        .any(|protocol| protocol.trim().eq_ignore_ascii_case("websocket"));
     if websocket {
         return false;
     }
@@ -231,8 +370,11 @@ impl MediaPreference {
     /// A higher quality wins; at equal quality, a more specific range does, so that
     /// `application/json, */*` prefers JSON.
     fn beats(&self, other: &MediaPreference) -> bool {
+        // A quality of 0 means "not acceptable": it never wins.
         self.quality > other.quality
-            || (self.quality == other.quality && self.specificity > other.specificity)
+            || (self.quality > 0.0
+                && self.quality == other.quality
+                && self.specificity > other.specificity)
     }
 
     fn consider(&mut self, range: &str, kind: &str, subtype_matches: impl Fn(&str) -> bool) {
@@ -248,7 +390,10 @@ impl MediaPreference {
             _ => return,
         };
         let quality = params
-            .filter_map(|param| param.trim().strip_prefix("q="))
+            .filter_map(|param| {
+                let (name, value) = param.split_once('=')?;
+                name.trim().eq_ignore_ascii_case("q").then_some(value)
+            })
             .find_map(|q| q.trim().parse::<f32>().ok())
             .filter(|q| (0.0..=1.0).contains(q))
             .unwrap_or(1.0);
@@ -283,6 +428,7 @@ mod tests {
         assert!(browser(Some("text/html,application/xhtml+xml,*/*;q=0.8")));
         assert!(browser(Some("application/json;q=0.5, text/html")));
         assert!(browser(Some("application/json, text/html")));
+        assert!(browser(Some("application/json;q=0")));
     }
 
     #[test]
@@ -292,15 +438,77 @@ mod tests {
         assert!(!browser(Some("application/problem+json")));
         assert!(!browser(Some("application/*, text/*;q=0.1")));
         assert!(!browser(Some("application/json, text/plain, */*")));
+        assert!(!browser(Some("application/json;Q=0.9, text/html;q=0.5")));
+    }
+
+    #[test]
+    fn policy_displays_in_the_attribute_syntax() {
+        static EXPR: ScopeExpr = ScopeExpr::Any(&[
+            ScopeExpr::Scope("admin"),
+            ScopeExpr::Not(&ScopeExpr::Scope("suspended")),
+        ]);
+        let bare = Policy::new("bare");
+        let plain = Policy::new("plain")
+            .scopes(&["a", "b"])
+            .status_code(404)
+            .redirect(Redirect::Path("/login"));
+        let both = Policy::new("both").scopes(&["a"]).expr(&EXPR);
+
+        assert_eq!(bare.to_string(), "authenticated");
+        assert_eq!(
+            plain.to_string(),
+            r#"scopes = all("a", "b"), status_code = 404, redirect = "/login""#
+        );
+        assert_eq!(
+            both.to_string(),
+            r#"scopes = all("a", any("admin", not("suspended")))"#
+        );
     }
 
     #[test]
     fn websocket_handshake_is_never_redirected() {
-        let req = TestRequest::default()
-            .insert_header((header::UPGRADE, "websocket"))
-            .insert_header((header::ACCEPT, "text/html"))
-            .to_http_request();
+        for upgrade in ["websocket", "h2c, WebSocket"] {
+            let req = TestRequest::default()
+                .insert_header((header::UPGRADE, upgrade))
+                .insert_header((header::ACCEPT, "text/html"))
+                .to_http_request();
 
-        assert!(!is_browser(&req));
+            assert!(!is_browser(&req), "{upgrade}");
+        }
+    }
+
+    fn location(redirect: Redirect, target: &str) -> String {
+        let req = TestRequest::get().uri(target).to_http_request();
+        let response = actix_web::ResponseError::error_response(&login_redirect(&req, redirect));
+        let location = response.headers().get(header::LOCATION).unwrap();
+        location.to_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn next_is_added_to_the_query_before_any_fragment() {
+        assert_eq!(
+            location(Redirect::Path("/login"), "/a?b=1"),
+            "/login?next=%2Fa%3Fb%3D1"
+        );
+        assert_eq!(
+            location(Redirect::Path("/login?x=1"), "/a"),
+            "/login?x=1&next=%2Fa"
+        );
+        assert_eq!(
+            location(Redirect::Path("/login?"), "/a"),
+            "/login?next=%2Fa"
+        );
+        assert_eq!(
+            location(Redirect::Path("/login#form"), "/a"),
+            "/login?next=%2Fa#form"
+        );
+    }
+
+    #[test]
+    fn unsafe_request_targets_are_not_echoed_as_next() {
+        assert_eq!(
+            location(Redirect::Path("/login"), "//evil.example"),
+            "/login"
+        );
     }
 }

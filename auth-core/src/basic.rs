@@ -16,6 +16,10 @@ use crate::{AuthError, Authenticated, AuthenticationBackend, Challenge, RequestV
 /// The message of every malformed Basic header, as Starlette words it.
 pub const INVALID_BASIC_CREDENTIALS: &str = "Invalid basic auth credentials";
 
+/// The longest base64 credentials accepted, 8 KiB: room for a long token used as a password,
+/// while a larger value is refused before it is decoded or handed to a password hash.
+pub const MAX_BASIC_CREDENTIALS_LEN: usize = 8 * 1024;
+
 // Standard alphabet; padding optional, since many clients strip it.
 const BASE64: GeneralPurpose = GeneralPurpose::new(
     &alphabet::STANDARD,
@@ -35,12 +39,14 @@ impl BasicCredentials {
     /// Decodes the credentials part of a Basic header (what follows `Basic `).
     ///
     /// The value is base64 (padding optional) of UTF-8 text `username:password`; the
-    /// username ends at the first colon, so passwords may hold colons.
+    /// username ends at the first colon, so passwords may hold colons. Either part may be
+    /// empty: RFC 7617 allows it, and the verifier refuses what it does not know.
     ///
     /// # Errors
     ///
-    /// A [`Malformed`](crate::ErrorKind::Malformed) error for bad base64, text that is not
-    /// UTF-8, or a missing colon.
+    /// A [`Malformed`](crate::ErrorKind::Malformed) error for bad base64 (whitespace inside
+    /// included), text that is not UTF-8, a missing colon, or more than
+    /// [`MAX_BASIC_CREDENTIALS_LEN`] bytes.
     ///
     /// # Examples
     ///
@@ -54,6 +60,9 @@ impl BasicCredentials {
     /// ```
     pub fn decode(encoded: &[u8]) -> Result<Self, AuthError> {
         let invalid = || AuthError::malformed(INVALID_BASIC_CREDENTIALS);
+        if encoded.len() > MAX_BASIC_CREDENTIALS_LEN {
+            return Err(invalid());
+        }
 
         let decoded = BASE64.decode(encoded).map_err(|_| invalid())?;
         let text = String::from_utf8(decoded).map_err(|_| invalid())?;
@@ -105,6 +114,8 @@ pub trait BasicVerifier {
 ///
 /// - no header, or another scheme: "not mine";
 /// - undecodable credentials or several `Authorization` headers: 400;
+/// - the scheme in any case, followed by spaces or tabs: accepted (RFC 7235 asks for one
+///   space; being lenient here lets nothing through that the verifier has not checked);
 /// - credentials the verifier refuses: 401 with `Basic realm="...", charset="UTF-8"`.
 ///
 /// # Examples
@@ -287,6 +298,100 @@ mod tests {
         let err = authenticate(&[("authorization", &encode("ada:nope"))]).unwrap_err();
 
         assert_eq!(err.kind(), ErrorKind::Rejected);
+    }
+
+    #[test]
+    fn basic_accepts_tabs_and_extra_spaces_after_the_scheme() {
+        let token = &encode("ada:p:w")["Basic ".len()..];
+
+        for value in [
+            format!("Basic  {token}"),
+            format!("Basic\t{token}"),
+            format!("basic \t \t{token}"),
+            format!("BASIC {token}\t "),
+        ] {
+            let found = authenticate(&[("authorization", &value)]).unwrap();
+
+            assert!(found.is_some(), "{value:?}");
+        }
+    }
+
+    #[test]
+    fn basic_whitespace_inside_the_base64_is_400() {
+        let token = &encode("ada:p:w")["Basic ".len()..];
+        let (head, tail) = token.split_at(4);
+
+        for value in [
+            format!("Basic {head} {tail}"),
+            format!("Basic {head}\t{tail}"),
+            format!("Basic {head}  {tail}"),
+        ] {
+            let err = authenticate(&[("authorization", &value)]).unwrap_err();
+
+            assert_eq!(err.kind(), ErrorKind::Malformed, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn basic_padding_may_be_present_short_or_absent_but_not_misplaced() {
+        // "ada:p:w" is 7 bytes: two padding characters when present.
+        let padded = encode("ada:p:w");
+        assert!(padded.ends_with("=="));
+        let unpadded = padded.trim_end_matches('=');
+        let short = format!("{unpadded}=");
+
+        for accepted in [padded.as_str(), unpadded, &short] {
+            let found = authenticate(&[("authorization", accepted)]).unwrap();
+
+            assert!(found.is_some(), "{accepted}");
+        }
+        for wrong in [
+            format!("{padded}="),
+            format!("Basic ={}", &padded["Basic ".len()..]),
+            format!("Basic YWRh={}", &padded["Basic YWRh".len()..]),
+        ] {
+            let err = authenticate(&[("authorization", &wrong)]).unwrap_err();
+
+            assert_eq!(err.kind(), ErrorKind::Malformed, "{wrong}");
+        }
+    }
+
+    #[test]
+    fn basic_empty_username_or_password_reaches_the_verifier() {
+        let empty_username = BasicCredentials::decode(b"OnA6dw==").unwrap();
+        let empty_password = BasicCredentials::decode(b"YWRhOg==").unwrap();
+        let both_empty = BasicCredentials::decode(b"Og==").unwrap();
+
+        assert_eq!(
+            (empty_username.username(), empty_username.password()),
+            ("", "p:w")
+        );
+        assert_eq!(
+            (empty_password.username(), empty_password.password()),
+            ("ada", "")
+        );
+        assert_eq!((both_empty.username(), both_empty.password()), ("", ""));
+        for raw in [":p:w", "ada:", ":"] {
+            let err = authenticate(&[("authorization", &encode(raw))]).unwrap_err();
+
+            assert_eq!(err.kind(), ErrorKind::Rejected, "{raw}");
+        }
+    }
+
+    #[test]
+    fn basic_oversized_credentials_are_400_even_when_valid_base64() {
+        let at_limit = format!("ada:{}", "x".repeat(MAX_BASIC_CREDENTIALS_LEN / 4 * 3 - 4));
+        let huge = format!("ada:{}", "x".repeat(48 * 1024));
+        let huge = encode(&huge);
+        assert!(huge.len() > 64 * 1024);
+
+        let err = authenticate(&[("authorization", &huge)]).unwrap_err();
+
+        assert_eq!(err.kind(), ErrorKind::Malformed);
+        assert_eq!(err.message(), INVALID_BASIC_CREDENTIALS);
+        let at_limit = &encode(&at_limit)["Basic ".len()..];
+        assert_eq!(at_limit.len(), MAX_BASIC_CREDENTIALS_LEN);
+        assert!(BasicCredentials::decode(at_limit.as_bytes()).is_ok());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The ordered chain of backends.
 
+use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
@@ -8,8 +9,10 @@ use crate::{AuthError, Authenticated, AuthenticationBackend, Challenge, Credenti
 
 /// One or more backends, asked in order: a single backend or a tuple of up to eight.
 ///
-/// Every backend of the list must produce the same user type. The dispatch is resolved at
-/// compile time, so running the list allocates nothing of its own.
+/// Every backend of the list must produce the same user type: when they differ, the compiler
+/// only says that the tuple does not implement `BackendList`. Use one user type (an enum, say)
+/// for all of them. The dispatch is resolved at compile time, so running the list allocates
+/// nothing of its own.
 pub trait BackendList {
     /// The user type all backends of this list produce.
     type User;
@@ -19,11 +22,13 @@ pub trait BackendList {
 
     /// Asks each backend in turn, stopping at the first user or the first error.
     ///
-    /// The index tells which backend answered.
+    /// The index tells which backend answered; `current` holds the index of the backend being
+    /// asked, so a caller can name the one that panicked or never answered.
     #[allow(clippy::type_complexity, reason = "an internal step, named only here")]
     fn run(
         &self,
         request: &RequestView<'_>,
+        current: &Cell<usize>,
     ) -> impl Future<Output = Result<Option<(Authenticated<Self::User>, usize)>, (AuthError, usize)>>;
 }
 
@@ -37,7 +42,9 @@ impl<B: AuthenticationBackend> BackendList for B {
     async fn run(
         &self,
         request: &RequestView<'_>,
+        current: &Cell<usize>,
     ) -> Result<Option<(Authenticated<B::User>, usize)>, (AuthError, usize)> {
+        current.set(0);
         match self.authenticate(request).await {
             Ok(found) => Ok(found.map(|found| (found, 0))),
             Err(err) => Err((err, 0)),
@@ -60,8 +67,10 @@ macro_rules! tuple_backend_list {
             async fn run(
                 &self,
                 request: &RequestView<'_>,
+                current: &Cell<usize>,
             ) -> Result<Option<(Authenticated<U>, usize)>, (AuthError, usize)> {
                 $(
+                    current.set($index);
                     match self.$index.authenticate(request).await {
                         Ok(None) => {}
                         Ok(Some(found)) => return Ok(Some((found, $index))),
@@ -136,7 +145,19 @@ impl<L: BackendList> Chain<L> {
 
     /// Runs the chain on one request.
     pub async fn authenticate(&self, request: &RequestView<'_>) -> Outcome<L::User> {
-        match self.backends.run(request).await {
+        self.authenticate_tracked(request, &Cell::new(0)).await
+    }
+
+    /// Runs the chain on one request, keeping in `current` the index of the backend being asked.
+    ///
+    /// An adapter that stops the chain from outside (a timeout, a caught panic) reads `current`
+    /// to name the backend at fault with [`backend_names`](Self::backend_names).
+    pub async fn authenticate_tracked(
+        &self,
+        request: &RequestView<'_>,
+        current: &Cell<usize>,
+    ) -> Outcome<L::User> {
+        match self.backends.run(request, current).await {
             Ok(None) => Outcome::Anonymous,
             Ok(Some((found, index))) => Outcome::Authenticated {
                 user: found.user,

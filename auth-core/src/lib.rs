@@ -12,6 +12,9 @@
 //! - an [`AuthUser`] says whether it is authenticated, how to display it and who it is;
 //!   [`SimpleUser`] and [`AnonymousUser`] are the two users shipped here.
 //!
+//! Backends and helpers: [`basic`] (HTTP Basic, always available), `api_key` (API keys, cargo
+//! feature `api-key`) and `password` (argon2id password hashing, cargo feature `password`).
+//!
 //! # Examples
 //!
 //! ```
@@ -56,6 +59,8 @@
 //! # }).unwrap();
 //! ```
 
+#[cfg(feature = "api-key")]
+pub mod api_key;
 mod backend;
 pub mod basic;
 mod chain;
@@ -64,8 +69,12 @@ mod error;
 #[cfg(feature = "jwt")]
 pub mod jwt;
 mod next;
+#[cfg(feature = "password")]
+pub mod password;
 mod request;
 mod scope;
+mod scope_expr;
+mod typed_scope;
 mod user;
 
 pub use backend::{Authenticated, AuthenticationBackend};
@@ -75,4 +84,8 @@ pub use error::{AuthError, ErrorKind};
 pub use next::{is_safe_next, safe_next, MAX_NEXT_LEN};
 pub use request::{HeaderList, HeaderSource, HeaderValues, RequestView};
 pub use scope::{has_required_scope, Credentials};
+pub use scope_expr::ScopeExpr;
+#[doc(hidden)]
+pub use typed_scope::scope_name;
+pub use typed_scope::Scope;
 pub use user::{AnonymousUser, AuthUser, FromAnonymous, SimpleUser};

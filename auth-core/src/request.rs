@@ -1,5 +1,6 @@
 //! A framework-neutral, read-only view of an incoming request.
 
+use std::any::Any;
 use std::fmt;
 use std::net::SocketAddr;
 
@@ -33,6 +34,7 @@ pub struct RequestView<'a> {
     query: &'a str,
     headers: &'a dyn HeaderSource,
     peer_addr: Option<SocketAddr>,
+    extensions: &'a [&'a dyn Any],
 }
 
 impl<'a> RequestView<'a> {
@@ -49,6 +51,7 @@ impl<'a> RequestView<'a> {
             query,
             headers,
             peer_addr: None,
+            extensions: &[],
         }
     }
 
@@ -56,6 +59,38 @@ impl<'a> RequestView<'a> {
     pub fn with_peer_addr(mut self, peer_addr: Option<SocketAddr>) -> Self {
         self.peer_addr = peer_addr;
         self
+    }
+
+    /// Lends backends framework state that has no neutral form, looked up by type.
+    ///
+    /// An adapter passes what its own backends need (`auth-actix` lends its `HttpRequest`, so
+    /// that a session backend can reach the session); framework-neutral backends never look.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use auth_core::{HeaderList, RequestView};
+    ///
+    /// struct Tenant(&'static str);
+    ///
+    /// let headers = HeaderList::default();
+    /// let tenant = Tenant("acme");
+    /// let lent: [&dyn std::any::Any; 1] = [&tenant];
+    /// let request = RequestView::new("GET", "/", "", &headers).with_extensions(&lent);
+    ///
+    /// assert_eq!(request.extension::<Tenant>().map(|tenant| tenant.0), Some("acme"));
+    /// assert!(request.extension::<String>().is_none());
+    /// ```
+    pub fn with_extensions(mut self, extensions: &'a [&'a dyn Any]) -> Self {
+        self.extensions = extensions;
+        self
+    }
+
+    /// The first lent value of type `T`, if the adapter lent one.
+    pub fn extension<T: Any>(&self) -> Option<&'a T> {
+        self.extensions
+            .iter()
+            .find_map(|value| (*value).downcast_ref::<T>())
     }
 
     /// The request method, such as `GET`.

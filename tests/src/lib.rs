@@ -4,6 +4,7 @@
 //! the backends the tests combine into chains (a Basic backend that accepts any password, a
 //! strict one, a static bearer-token backend, a session-cookie backend, and backends that fail
 //! in each way a backend can fail), and small helpers to start a server and read its replies.
+//! The [`session`] module starts real Redis servers and handles session cookies by hand.
 //!
 //! The failing backends stay out of the way until a request names them in the
 //! [`FAIL_HEADER`] header, so one chain can serve both the failing and the healthy requests of
@@ -28,6 +29,7 @@ use auth_actix::{
 use base64::Engine as _;
 
 pub mod jwt;
+pub mod session;
 
 /// Starlette's valid header: user `tomchristie`, password `example`.
 pub const VALID_BASIC: &str = "Basic dG9tY2hyaXN0aWU6ZXhhbXBsZQ==";

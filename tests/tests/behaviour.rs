@@ -1217,7 +1217,7 @@ async fn chain_error_is_never_downgraded_to_anonymous_or_a_later_user() {
 }
 
 #[actix_web::test]
-async fn chain_panic_and_timeout_are_attributed_to_the_chain_as_unavailable() {
+async fn chain_panic_and_timeout_are_attributed_to_the_backend_at_fault() {
     let server = serve(|| {
         App::new()
             .wrap(standard_auth().on_error(name_the_backend))
@@ -1227,10 +1227,11 @@ async fn chain_panic_and_timeout_are_attributed_to_the_chain_as_unavailable() {
     let panic = send(failing(&server, "/", "panicking")).await;
     let timeout = send(failing(&server, "/", "pending")).await;
 
-    assert_eq!(panic.body, "chain Unavailable the backend panicked");
+    // Pins that a panic or a timeout names the backend that was being asked.
+    assert_eq!(panic.body, "panicking Unavailable the backend panicked");
     assert_eq!(
         timeout.body,
-        "chain Unavailable the backend did not answer in time"
+        "pending Unavailable the backend did not answer in time"
     );
 }
 

@@ -1,31 +1,18 @@
 //! The demo service, as the README's tour drives it: real users in SQLite, real argon2
-//! hashes, HTTP Basic over a real socket.
+//! hashes, HTTP Basic over a real socket. Its session login is tested in `session.rs`.
 
-use actix_test::TestServer;
+mod support;
+
 use actix_web::http::StatusCode;
-use actix_web::{web, App};
-use auth_tests::{basic, send, send_with, serve, INVALID_BASIC, WRONG_PASSWORD};
+use auth_tests::{basic, send, send_with, INVALID_BASIC, WRONG_PASSWORD};
 use awc::error::WsClientError;
 use awc::ws::Frame;
 use examples::demo::{self, UserStore};
 use futures_util::StreamExt as _;
-use tempfile::TempDir;
+use support::demo_server;
 
 const DEMO_CHALLENGE: &str = r#"Basic realm="demo", charset="UTF-8""#;
-
-/// A demo server on a fresh database; the directory lives as long as the server.
-fn demo_server() -> (TestServer, TempDir) {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let store = UserStore::open(dir.path().join("demo.sqlite3")).expect("the store opens");
-
-    let server = serve(move || {
-        App::new()
-            .wrap(demo::middleware(store.clone()))
-            .app_data(web::Data::new(store.clone()))
-            .configure(demo::configure)
-    });
-    (server, dir)
-}
+const DEMO_API_KEY_CHALLENGE: &str = r#"ApiKey realm="demo", header="X-API-Key""#;
 
 #[actix_web::test]
 async fn demo_homepage_shows_the_anonymous_user() {
@@ -54,7 +41,10 @@ async fn demo_dashboard_anonymous_is_401_with_the_demo_realm() {
     let reply = send(server.get("/dashboard")).await;
 
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(reply.header("www-authenticate"), Some(DEMO_CHALLENGE));
+    assert_eq!(
+        reply.headers_all("www-authenticate"),
+        [DEMO_CHALLENGE, DEMO_API_KEY_CHALLENGE]
+    );
 }
 
 #[actix_web::test]
@@ -82,7 +72,7 @@ async fn demo_malformed_header_is_400() {
 }
 
 #[actix_web::test]
-async fn demo_admin_redirects_browsers_home_with_next() {
+async fn demo_admin_redirects_browsers_to_the_login_form_with_next() {
     let (server, _dir) = demo_server();
 
     let reply = send(server.get("/admin?tab=users")).await;
@@ -90,7 +80,7 @@ async fn demo_admin_redirects_browsers_home_with_next() {
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
     assert_eq!(
         reply.header("location"),
-        Some("/?next=%2Fadmin%3Ftab%3Dusers")
+        Some("/login?next=%2Fadmin%3Ftab%3Dusers")
     );
     assert_eq!(reply.body, "");
 }

@@ -259,6 +259,37 @@ async fn row16_missing_middleware_is_logged() {
 }
 
 #[actix_web::test]
+async fn backend_messages_cannot_forge_log_lines() {
+    // Pins that error messages are logged escaped: a backend echoing client text with a
+    // newline must not start a new, forged log line.
+    let capture = Capture::default();
+    let _guard = capture.install();
+    let forging = FailingBackend::new(
+        "forging",
+        auth_actix::ErrorKind::Rejected,
+        "bad token\r\nINFO forged: admin logged in",
+    );
+    let app = test::init_service(
+        App::new()
+            .wrap(AuthenticationMiddleware::new(Chain::new(forging)))
+            .service(guarded),
+    )
+    .await;
+
+    let status = call!(
+        &app,
+        TestRequest::get()
+            .uri("/guarded")
+            .insert_header((FAIL_HEADER, "forging")),
+    );
+
+    let logs = capture.text();
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(logs.contains(r"bad token\r\nINFO forged"), "{logs}");
+    assert!(
+        !logs.lines().any(|line| line.starts_with("INFO forged")),
+        "{logs}"
+
 async fn jwt_logs_never_contain_tokens_or_their_parts() {
     use auth_actix::jwt::{Algorithm, JwtBackend, KeySet, TokenSigner};
     use auth_tests::jwt::SECRET;

@@ -12,6 +12,7 @@ pub(crate) mod kw {
     syn::custom_keyword!(scopes);
     syn::custom_keyword!(status_code);
     syn::custom_keyword!(redirect);
+    syn::custom_keyword!(check);
 }
 
 /// Every `key = value` pair inside `#[requires(...)]`, in the order written.
@@ -38,6 +39,13 @@ pub(crate) enum RequiresArg {
         /// The value, any expression until validated.
         value: Expr,
     },
+    /// `check = path::to::async_fn`.
+    Check {
+        /// The `check` keyword.
+        key: kw::check,
+        /// The value, any expression until validated.
+        value: Expr,
+    },
 }
 
 /// `scopes = [...]`, with the brackets kept so an empty list can be pointed at.
@@ -57,6 +65,7 @@ impl RequiresArg {
             Self::Scopes(_) => "scopes",
             Self::StatusCode { .. } => "status_code",
             Self::Redirect { .. } => "redirect",
+            Self::Check { .. } => "check",
         }
     }
 
@@ -66,6 +75,7 @@ impl RequiresArg {
             Self::Scopes(arg) => arg.key.span,
             Self::StatusCode { key, .. } => key.span,
             Self::Redirect { key, .. } => key.span,
+            Self::Check { key, .. } => key.span,
         }
     }
 }
@@ -92,6 +102,11 @@ impl Parse for RequiresArg {
             input.parse::<Token![=]>()?;
             let value = input.parse()?;
             Ok(Self::Redirect { key, value })
+        } else if lookahead.peek(kw::check) {
+            let key = input.parse()?;
+            input.parse::<Token![=]>()?;
+            let value = input.parse()?;
+            Ok(Self::Check { key, value })
         } else {
             Err(lookahead.error())
         }
@@ -136,12 +151,13 @@ mod tests {
 
     #[test]
     fn parses_every_key_in_any_order_with_trailing_comma() {
-        let args: RequiresArgs =
-            syn::parse_str(r#"redirect = "/login", status_code = 404, scopes = ["a", "b",],"#)
-                .unwrap();
+        let args: RequiresArgs = syn::parse_str(
+            r#"redirect = "/login", check = a::b, status_code = 404, scopes = ["a",],"#,
+        )
+        .unwrap();
 
         let names: Vec<_> = args.args.iter().map(RequiresArg::name).collect();
-        assert_eq!(names, ["redirect", "status_code", "scopes"]);
+        assert_eq!(names, ["redirect", "check", "status_code", "scopes"]);
     }
 
     #[test]
@@ -150,7 +166,7 @@ mod tests {
 
         assert_eq!(
             message,
-            "expected one of: `scopes`, `status_code`, `redirect`"
+            "expected one of: `scopes`, `status_code`, `redirect`, `check`"
         );
     }
 

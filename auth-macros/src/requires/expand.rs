@@ -5,17 +5,24 @@ use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
-use syn::{parse_quote, AttrStyle, Block, Ident, ItemFn, PatType, ReturnType, Token};
+use syn::{parse_quote, AttrStyle, Block, ExprPath, Ident, ItemFn, PatType, ReturnType, Token};
 
 use super::args::RequiresArgs;
+use super::scopes::{self, Term};
 use super::validate::{self, Handler, Output, Policy, Redirect};
+use crate::audit;
 
 /// Runs the whole `#[requires(...)]` pipeline: parse, validate, expand.
 pub(crate) fn requires(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let args: RequiresArgs = syn::parse2(args)?;
 
     let policy = validate::policy(args);
-    let handler = validate::handler(item);
+    let handler = validate::handler(item).and_then(|handler| {
+        match audit::find(&handler.item.attrs, "public") {
+            Some(public) => Err(audit::conflict(public)),
+            None => Ok(handler),
+        }
+    });
     let (policy, handler) = match (policy, handler) {
         (Ok(policy), Ok(handler)) => (policy, handler),
         (Err(mut err), Err(other)) => {
@@ -56,7 +63,9 @@ pub(crate) fn fallback(item: TokenStream) -> TokenStream {
 //
 // pub async fn name(__auth_request: HttpRequest, __auth_payload: Payload) -> Result<R> {
 //     static __AUTH_POLICY: Policy = Policy::new("name").scopes(&["a"]);
+//     inventory::submit! { Registration::new("name", module_path!(), .., Access::Guarded(&__AUTH_POLICY), ..) }
 //     check(&__auth_request, &__AUTH_POLICY)?;
+//     object_check(&__auth_request, &__AUTH_POLICY, path::to::check).await?;  // with `check = ..`
 //     let __auth_args = extract::<(web::Json<Post>, web::Path<u32>,)>(&__auth_request, __auth_payload).await?;
 //     let (web::Json(post), mut id,) = __auth_args;
 //     let __auth_output: R = async move { /* see `run` */ BODY }.await;
@@ -84,7 +93,17 @@ fn guard(policy: &Policy, handler: Handler) -> TokenStream {
 
     let request = Ident::new("__auth_request", Span::mixed_site());
     let payload = Ident::new("__auth_payload", Span::mixed_site());
-    let policy = policy_static(policy, &sig.ident);
+    let policy_static = policy_static(policy, &sig.ident);
+    let object_check = policy
+        .check
+        .as_ref()
+        .map(|path| object_check(path, &request));
+    let registration = audit::registration(
+        &sig.ident,
+        &outer_attrs,
+        quote!(::auth_actix::__private::Access::Guarded(&__AUTH_POLICY)),
+        policy.check.as_ref().map(check_name),
+    );
     let extract = extract(&params, sig.paren_token.span.join(), &request, &payload);
     let run = run(&output, &block, sig.paren_token.span.close());
 
@@ -103,12 +122,36 @@ fn guard(policy: &Policy, handler: Handler) -> TokenStream {
         #(#outer_attrs)*
         #vis #sig {
             #(#inner_attrs)*
-            #policy
+            #policy_static
+            #registration
             ::auth_actix::__private::check(&#request, &__AUTH_POLICY)?;
+            #object_check
             #extract
             #run
         }
     }
+}
+
+// check = notes::owns_note
+//
+// becomes
+//
+// object_check(&__auth_request, &__AUTH_POLICY, "notes::owns_note", notes::owns_note).await?;
+//
+// The path is spanned as written, so a function with the wrong signature is reported on the
+// user's token, once: `object_check` is the only place that bounds it.
+/// Writes the call of the object check, after the policy's own check.
+fn object_check(path: &ExprPath, request: &Ident) -> TokenStream {
+    let name = check_name(path);
+    let call = quote_spanned! {path.span()=>
+        ::auth_actix::__private::object_check(&#request, &__AUTH_POLICY, #name, #path)
+    };
+    quote!(#call.await?;)
+}
+
+/// The check's path as written, for log lines and the audit: `notes::owns_note`.
+fn check_name(path: &ExprPath) -> String {
+    path.to_token_stream().to_string().replace(' ', "")
 }
 
 // (web::Json(post): web::Json<Post>, mut id: web::Path<u32>)
@@ -175,33 +218,34 @@ fn run(output: &Output, block: &Block, unit_span: Span) -> TokenStream {
         }
     };
 
+    // The body's statements are spliced in rather than nested as a block, which rustc's
+    // `unused_braces` lint would flag on one-line handlers.
+    let stmts = &block.stmts;
     quote! {
         let #result: #ty = async move {
             #pin
-            #block
+            #(#stmts)*
         }
         .await;
         ::core::result::Result::Ok(#result)
     }
 }
 
-// scopes = ["a"], status_code = 404, redirect = "login"  on  fn name
+// scopes = ["a", Scope::B], status_code = 404, redirect = "login"  on  fn name
 //
 // becomes
 //
 // static __AUTH_POLICY: Policy = Policy::new("name")
-//     .scopes(&["a"])
+//     .scopes(&["a", scope_name::<Scope>(Scope::B as usize)])
 //     .status_code(404)
 //     .redirect(Redirect::Route("login"));   // Redirect::Path("/login") for a path
 //
-// with each builder call present only when its key was given.
+// with each builder call present only when its key was given. A list holding any `any`, `all`
+// or `not` becomes `.expr(&ScopeExpr::All(&[..]))` instead of `.scopes(..)`.
 /// Writes the `static` holding the handler's policy, built with `Policy`'s `const` builder.
 fn policy_static(policy: &Policy, name: &Ident) -> TokenStream {
     let handler = name.unraw().to_string();
-    let scopes = (!policy.scopes.is_empty()).then(|| {
-        let scopes = &policy.scopes;
-        quote!(.scopes(&[#(#scopes),*]))
-    });
+    let scopes = scopes_call(&policy.scopes);
     let status_code = policy
         .status_code
         .as_ref()
@@ -217,6 +261,19 @@ fn policy_static(policy: &Policy, name: &Ident) -> TokenStream {
         static __AUTH_POLICY: ::auth_actix::__private::Policy =
             ::auth_actix::__private::Policy::new(#handler) #scopes #status_code #redirect;
     }
+}
+
+/// Writes the builder call for the scope list: none, a plain list, or an expression.
+fn scopes_call(terms: &[Term]) -> Option<TokenStream> {
+    if terms.is_empty() {
+        return None;
+    }
+    if terms.iter().all(Term::is_plain) {
+        let names = terms.iter().map(scopes::name_tokens);
+        return Some(quote!(.scopes(&[#(#names),*])));
+    }
+    let terms = terms.iter().map(scopes::expr_tokens);
+    Some(quote!(.expr(&::auth_actix::__private::ScopeExpr::All(&[#(#terms),*]))))
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 mod args;
 mod expand;
+mod scopes;
 mod validate;
 
 pub(crate) use expand::{fallback, requires};

@@ -4,19 +4,24 @@
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::spanned::Spanned;
-use syn::{Expr, ExprLit, FnArg, Item, ItemFn, Lit, LitInt, LitStr, PatType, ReturnType, Type};
+use syn::{
+    Expr, ExprLit, ExprPath, FnArg, Item, ItemFn, Lit, LitInt, LitStr, PatType, ReturnType, Type,
+};
 
 use super::args::{RequiresArg, RequiresArgs, ScopesArg};
+use super::scopes::{self, Term};
 use crate::attr::{string_literal, Errors};
 
 /// What a guarded handler demands of the request, checked and ready to expand.
 pub(crate) struct Policy {
-    /// Scopes the user must hold, all of them; empty means "authenticated is enough".
-    pub(crate) scopes: Vec<LitStr>,
+    /// Terms the user's scopes must satisfy, all of them; empty means "authenticated is enough".
+    pub(crate) scopes: Vec<Term>,
     /// The status to answer with instead of 403, as an unsuffixed literal.
     pub(crate) status_code: Option<LitInt>,
     /// Where to send a visitor who is not signed in, instead of answering 401.
     pub(crate) redirect: Option<Redirect>,
+    /// The object check to run after the scopes, `path::to::async_fn`.
+    pub(crate) check: Option<ExprPath>,
 }
 
 /// The checked value of `redirect = "..."`.
@@ -55,6 +60,7 @@ pub(crate) fn policy(args: RequiresArgs) -> syn::Result<Policy> {
         scopes: Vec::new(),
         status_code: None,
         redirect: None,
+        check: None,
     };
 
     for arg in args.args {
@@ -73,6 +79,7 @@ pub(crate) fn policy(args: RequiresArgs) -> syn::Result<Policy> {
             RequiresArg::Redirect { value, .. } => {
                 redirect(&value).map(|target| policy.redirect = Some(target))
             }
+            RequiresArg::Check { value, .. } => check(value).map(|path| policy.check = Some(path)),
         };
         if let Err(err) = checked {
             errors.push_error(err);
@@ -82,8 +89,8 @@ pub(crate) fn policy(args: RequiresArgs) -> syn::Result<Policy> {
     errors.finish(policy)
 }
 
-/// Checks `scopes = [...]`: not empty, every element a distinct, non-blank token.
-fn scopes(arg: &ScopesArg) -> syn::Result<Vec<LitStr>> {
+/// Checks `scopes = [...]`: not empty, every element a distinct scope or expression.
+fn scopes(arg: &ScopesArg) -> syn::Result<Vec<Term>> {
     if arg.elements.is_empty() {
         return Err(syn::Error::new(
             arg.bracket.span.join(),
@@ -91,36 +98,18 @@ fn scopes(arg: &ScopesArg) -> syn::Result<Vec<LitStr>> {
              omit `scopes` to require only authentication",
         ));
     }
-
-    let mut errors = Errors::default();
-    let mut scopes: Vec<LitStr> = Vec::new();
-    for element in &arg.elements {
-        match scope(element) {
-            Ok(lit) if scopes.iter().any(|seen| seen.value() == lit.value()) => {
-                errors.push(lit.span(), format!("duplicate scope \"{}\"", lit.value()));
-            }
-            Ok(lit) => scopes.push(lit.clone()),
-            Err(err) => errors.push_error(err),
-        }
-    }
-    errors.finish(scopes)
+    scopes::terms(&arg.elements)
 }
 
-/// Checks one element of the scope list.
-fn scope(element: &Expr) -> syn::Result<&LitStr> {
-    let lit = string_literal(element, "a scope")?;
-    let value = lit.value();
-    if value.trim().is_empty() {
-        return Err(syn::Error::new(lit.span(), "a scope cannot be blank"));
+/// Checks `check = path`: the path of the object-check function.
+fn check(value: Expr) -> syn::Result<ExprPath> {
+    match value {
+        Expr::Path(path) => Ok(path),
+        other => Err(syn::Error::new_spanned(
+            other,
+            "`check` takes the path of an async fn, like `check = notes::owns_note`",
+        )),
     }
-    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(syn::Error::new(
-            lit.span(),
-            "a scope cannot contain whitespace or control characters; \
-             list each scope as its own string",
-        ));
-    }
-    Ok(lit)
 }
 
 /// Checks `status_code = N`: an integer literal for an HTTP error status.
@@ -171,6 +160,8 @@ fn path_problem(path: &str) -> Option<&'static str> {
         Some("`redirect` path cannot contain whitespace or control characters")
     } else if path.contains("://") {
         Some("`redirect` path cannot contain `://`; redirects must stay on this site")
+    } else if path.contains('#') {
+        Some("`redirect` path cannot contain a `#` fragment; the `next` parameter would be lost in it")
     } else {
         None
     }
@@ -208,6 +199,18 @@ pub(crate) fn handler(item: TokenStream) -> syn::Result<Handler> {
         errors.push(
             sig.fn_token.span,
             "#[requires] guards actix-web handlers, which must be `async fn`",
+        );
+    }
+    if let Some(unsafety) = &sig.unsafety {
+        errors.push(
+            unsafety.span,
+            "#[requires] guards actix-web handlers, which cannot be `unsafe fn`",
+        );
+    }
+    if let Some(abi) = &sig.abi {
+        errors.push(
+            abi.extern_token.span,
+            "#[requires] guards actix-web handlers, which use the Rust ABI",
         );
     }
     if let Some(variadic) = &sig.variadic {
@@ -350,10 +353,8 @@ mod tests {
 
     #[test]
     fn scope_must_be_a_string_literal() {
-        assert_eq!(
-            policy_err(quote!(scopes = [read])),
-            "a scope must be a string literal"
-        );
+        assert!(policy_err(quote!(scopes = [read])).starts_with("a typed scope names its enum"));
+        assert!(policy_err(quote!(scopes = [1])).contains("must be a string literal"));
     }
 
     #[test]

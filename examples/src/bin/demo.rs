@@ -1,8 +1,14 @@
 //! The demo service: `cargo run -p examples --bin demo`, then see the README's tour.
 //!
-//! Environment: `PORT` (default 8000), `DEMO_DB` (default `demo.sqlite3`), `RUST_LOG`.
+//! Environment: `PORT` (default 8000), `DEMO_DB` (default `demo.sqlite3`), `RUST_LOG`,
+//! `SESSION_KEY` (a random secret of at least 32 bytes; without it a key is generated and
+//! sessions end when the demo stops) and `REDIS_URL` (keep sessions in Redis instead of in
+//! the cookie, e.g. `redis://127.0.0.1:6379`).
 
+use actix_web::cookie::Key;
 use actix_web::{web, App, HttpServer};
+use auth_actix::session::actix_session::storage::SessionStore;
+use auth_actix::session::{CookieSessionStore, RedisSessionStore};
 use examples::demo::{self, UserStore};
 use tracing_subscriber::EnvFilter;
 
@@ -19,20 +25,58 @@ async fn main() -> std::io::Result<()> {
         Err(_) => 8000,
     };
     let db = std::env::var("DEMO_DB").unwrap_or_else(|_| "demo.sqlite3".to_owned());
-
     let store = UserStore::open(&db).map_err(|err| invalid(&format!("{db}: {err}")))?;
-    let auth = demo::middleware(store.clone());
+    let key = session_key()?;
 
     tracing::info!("demo listening on http://127.0.0.1:{port} (users in {db})");
+    match std::env::var("REDIS_URL") {
+        Ok(url) => {
+            let redis = RedisSessionStore::new(url)
+                .await
+                .map_err(|err| invalid(&format!("REDIS_URL: {err}")))?;
+            tracing::info!("sessions are kept in Redis");
+            serve(port, store, key, move || demo::redis_storage(redis.clone())).await
+        }
+        Err(_) => {
+            tracing::info!("sessions are kept in encrypted cookies");
+            serve(port, store, key, CookieSessionStore::default).await
+        }
+    }
+}
+
+/// Serves the demo with sessions in the store `storage` makes for each worker.
+async fn serve<S, F>(port: u16, store: UserStore, key: Key, storage: F) -> std::io::Result<()>
+where
+    S: SessionStore + 'static,
+    F: Fn() -> S + Clone + Send + 'static,
+{
+    let auth = demo::middleware(store.clone(), &key);
+    let sessions = web::Data::new(demo::session_backend(store.clone(), &key));
+
     HttpServer::new(move || {
         App::new()
             .wrap(auth.clone())
+            // Wrapped last, so it runs first and loads the session for the chain.
+            .wrap(demo::session_middleware(storage(), key.clone()))
             .app_data(web::Data::new(store.clone()))
+            .app_data(sessions.clone())
             .configure(demo::configure)
     })
     .bind(("127.0.0.1", port))?
     .run()
     .await
+}
+
+/// The session cookie's key, from `SESSION_KEY` or freshly generated.
+fn session_key() -> std::io::Result<Key> {
+    match std::env::var("SESSION_KEY") {
+        Ok(secret) if secret.len() >= 32 => Ok(Key::derive_from(secret.as_bytes())),
+        Ok(_) => Err(invalid("SESSION_KEY must be at least 32 bytes long")),
+        Err(_) => {
+            tracing::warn!("SESSION_KEY is not set: sessions end when the demo stops");
+            Ok(Key::generate())
+        }
+    }
 }
 
 fn invalid(message: &str) -> std::io::Error {

@@ -1,39 +1,79 @@
 //! The demo service: Starlette's reference application on actix-web, with real users.
 //!
 //! Users live in a SQLite file, created and seeded on first start, with argon2 password
-//! hashes; requests authenticate with HTTP Basic checked against that table.
+//! hashes; requests authenticate with a login session (actix-session, in a private cookie or
+//! in Redis), with HTTP Basic checked against that table, or with an API key (header
+//! `X-API-Key`) that an admin created, kept in the same file as a SHA-256 hash.
 //!
 //! | route | guard |
 //! |---|---|
 //! | `/` (named `homepage`) | none |
 //! | `/dashboard` | `authenticated` |
-//! | `/admin` | `authenticated`, anonymous browsers are redirected to `homepage` |
+//! | `/admin` | `authenticated`, anonymous browsers are redirected to `login` |
 //! | `/dashboard/decorated` | as `/dashboard`, behind a middleware adding a field |
 //! | `/ws` | `authenticated`; a WebSocket that sends the user as JSON |
 //! | `/admin/users` | `admin`; lists the users as JSON |
+//! | `/login` (named `login`) | none; GET shows the form, POST logs in (CSRF-checked) |
+//! | `/logout` | none; POST logs out (CSRF-checked) |
+//! | `POST /admin/api-keys` | `admin`; creates a key for the caller, `{"scopes":[..]}` |
+//! | `GET /admin/api-keys` | `admin`; lists the keys, without secrets |
+//! | `DELETE /admin/api-keys/{id}` | `admin`; revokes a key |
+//! | `/api/whoami` | authenticated; the user, the backend and the granted scopes |
+//! | `/admin/policies` | `admin`; lists every guarded and public handler as JSON |
+//! | `/notes` | `authenticated`; the user's own notes as JSON |
+//! | `/notes/{id}` | `admin`, or `authenticated` and not `suspended`; then an object check: the note's owner or an admin |
+//!
+//! Everything under `/notes` is also behind a [`Guarded`](auth_actix::Guarded) scope that
+//! admits `admin`, or `authenticated` and not `suspended`: the middleware form of a guard.
+//! Handlers use the typed [`Scope`] where they need more than `authenticated`; every one is
+//! either guarded or marked `#[public]`, and [`HANDLERS`] lists them for the route audit.
+//!
+//! The application also holds a `web::Data<UserStore>` and a `web::Data<DemoSessions>`, and
+//! wraps [`middleware`] first and [`session_middleware`] last (so that it runs first).
 
+mod login;
+mod notes;
 mod routes;
+mod scope;
+mod session;
 mod store;
 mod user;
 
-pub use routes::configure;
-pub use store::{StoreError, UserStore, DEMO_USERS};
+pub use login::DEFAULT_NEXT;
+pub use notes::{Note, DEMO_NOTES};
+pub use routes::{configure, HANDLERS};
+pub use scope::Scope;
+pub use session::{
+    redis_storage, session_backend, session_middleware, DemoSessions, StoreLoader, REDIS_TIMEOUT,
+};
+pub use store::{is_valid_scope, ApiKeyInfo, StoreError, UserStore, DEMO_USERS};
 pub use user::{Account, Visitor};
 
+use actix_web::cookie::Key;
+use auth_actix::api_key::ApiKeyBackend;
 use auth_actix::basic::{BasicBackend, BasicCredentials, BasicVerifier};
 use auth_actix::{AuthError, Authenticated, AuthenticationMiddleware, Chain, Credentials};
 
 /// The realm named in the demo's `WWW-Authenticate` challenge.
 pub const REALM: &str = "demo";
 
-/// The demo's authentication chain: HTTP Basic against the user table.
-pub type DemoChain = BasicBackend<StoreVerifier>;
+/// The demo's authentication chain: the login session, HTTP Basic, then API keys.
+pub type DemoChain = (
+    DemoSessions,
+    BasicBackend<StoreVerifier>,
+    ApiKeyBackend<UserStore>,
+);
 
-/// The middleware the demo installs, built on `store`.
-pub fn middleware(store: UserStore) -> AuthenticationMiddleware<DemoChain> {
-    AuthenticationMiddleware::new(Chain::new(
-        BasicBackend::new(StoreVerifier { store }).realm(REALM),
-    ))
+/// The middleware the demo installs, built on `store`; `key` is the session cookie's key.
+pub fn middleware(store: UserStore, key: &Key) -> AuthenticationMiddleware<DemoChain> {
+    let sessions = session_backend(store.clone(), key);
+    let basic = BasicBackend::new(StoreVerifier {
+        store: store.clone(),
+    })
+    .realm(REALM);
+    let api_key = ApiKeyBackend::new(store).realm(REALM);
+
+    AuthenticationMiddleware::new(Chain::new((sessions, basic, api_key)))
 }
 
 /// Checks Basic credentials against the [`UserStore`], off the async workers.

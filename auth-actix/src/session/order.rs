@@ -1,0 +1,68 @@
+//! Detection of a `SessionMiddleware` installed inside the authentication middleware.
+//!
+//! actix runs the last `.wrap` first. When `SessionMiddleware` is wrapped before (inside) the
+//! authentication middleware, the chain runs before the session is loaded: the session
+//! backend sees an empty session and every request is anonymous, which fails closed but
+//! breaks every login. The session backend leaves the cookie's name on the request; when
+//! the response reaches the authentication middleware already carrying that cookie, the
+//! session middleware ran inside it, and this is logged as an error.
+
+use std::sync::Arc;
+
+use actix_web::dev::ServiceResponse;
+use actix_web::http::header::SET_COOKIE;
+use actix_web::{HttpMessage, HttpRequest};
+
+use crate::TARGET;
+
+/// The session cookie's name, left on a request by the session backend.
+struct SessionCookie(Arc<str>);
+
+/// Notes on `req` that its response should not carry the session cookie yet.
+pub(super) fn expect_cookie(req: &HttpRequest, name: &Arc<str>) {
+    req.extensions_mut().insert(SessionCookie(Arc::clone(name)));
+}
+
+/// Logs an error when the session cookie was set inside the authentication middleware.
+pub(crate) fn check<B>(response: &ServiceResponse<B>) {
+    let extensions = response.request().extensions();
+    let Some(SessionCookie(name)) = extensions.get::<SessionCookie>() else {
+        return;
+    };
+
+    let set_inside = response
+        .headers()
+        .get_all(SET_COOKIE)
+        .any(|value| sets_cookie(value.as_bytes(), name));
+    if set_inside {
+        tracing::error!(
+            target: TARGET,
+            cookie = &**name,
+            "SessionMiddleware runs inside AuthenticationMiddleware, so sessions never \
+             authenticate: call .wrap(SessionMiddleware) after .wrap(AuthenticationMiddleware)"
+        );
+    }
+}
+
+/// Whether a `Set-Cookie` value sets the cookie `name`.
+fn sets_cookie(header: &[u8], name: &str) -> bool {
+    let pair = header
+        .split(|&byte| byte == b';')
+        .next()
+        .unwrap_or_default();
+    let cookie = pair.split(|&byte| byte == b'=').next().unwrap_or_default();
+    cookie.trim_ascii() == name.as_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_cookie_names_are_matched_exactly() {
+        assert!(sets_cookie(b"id=abc; Path=/; HttpOnly", "id"));
+        assert!(sets_cookie(b"id=; Max-Age=0", "id"));
+        assert!(!sets_cookie(b"identity=abc", "id"));
+        assert!(!sets_cookie(b"theme=dark; id=abc", "id"));
+    }
+}

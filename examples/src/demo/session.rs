@@ -1,0 +1,75 @@
+//! Session login for the demo: the user loader and the session middleware.
+
+use std::time::Duration;
+
+use actix_web::cookie::Key;
+use auth_actix::session::actix_session::storage::SessionStore;
+use auth_actix::session::{
+    RedisSessionStore, SessionBackend, SessionMiddleware, TimeoutStore, UserLoader,
+};
+use auth_actix::{AuthError, Authenticated, Credentials};
+
+use super::{Account, UserStore, Visitor};
+
+/// The demo's session backend.
+pub type DemoSessions = SessionBackend<StoreLoader>;
+
+/// The session backend for the users of `store`; `key` is the session cookie's key.
+pub fn session_backend(store: UserStore, key: &Key) -> DemoSessions {
+    SessionBackend::new(StoreLoader { store }, key)
+}
+
+/// actix-session's middleware over `storage`, as the demo configures it.
+///
+/// Wrap it after (outside) [`middleware`](super::middleware), so that it runs first.
+pub fn session_middleware<S: SessionStore>(storage: S, key: Key) -> SessionMiddleware<S> {
+    SessionMiddleware::new(storage, key)
+}
+
+/// How long the demo waits for Redis before refusing a request.
+pub const REDIS_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The demo's Redis session store: `redis`, with a deadline of [`REDIS_TIMEOUT`] per call.
+pub fn redis_storage(redis: RedisSessionStore) -> TimeoutStore<RedisSessionStore> {
+    TimeoutStore::new(redis, REDIS_TIMEOUT)
+}
+
+/// Loads the account a session names from the [`UserStore`], off the async workers.
+#[derive(Debug)]
+pub struct StoreLoader {
+    store: UserStore,
+}
+
+impl UserLoader for StoreLoader {
+    type User = Visitor;
+
+    async fn load(&self, id: &str) -> Result<Option<Authenticated<Visitor>>, AuthError> {
+        let store = self.store.clone();
+        let id = id.to_owned();
+
+        let found = actix_web::web::block(move || store.find(&id)).await;
+
+        match found {
+            Ok(Ok(account)) => Ok(account.map(authenticated)),
+            Ok(Err(err)) => {
+                Err(AuthError::unavailable("the user store is unavailable").with_source(err))
+            }
+            Err(err) => {
+                Err(AuthError::unavailable("the user store is unavailable").with_source(err))
+            }
+        }
+    }
+
+    fn auth_hash(&self, user: &Visitor) -> String {
+        match user {
+            Visitor::Account(account) => account.password_hash.clone(),
+            Visitor::Anonymous => String::new(),
+        }
+    }
+}
+
+/// An account as the chain's user, with its scopes.
+pub(super) fn authenticated(account: Account) -> Authenticated<Visitor> {
+    let credentials = Credentials::from_iter(account.scopes.iter().map(String::as_str));
+    Authenticated::new(Visitor::Account(account), credentials)
+}

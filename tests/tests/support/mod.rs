@@ -1,0 +1,38 @@
+//! The demo application on a fresh database, shared by the demo's end-to-end test files.
+
+use std::path::Path;
+
+use actix_test::TestServer;
+use actix_web::cookie::Key;
+use actix_web::{web, App};
+use auth_actix::session::CookieSessionStore;
+use auth_tests::serve;
+use examples::demo::{self, UserStore};
+use tempfile::TempDir;
+
+/// A demo server on a fresh database; the directory holding it lives as long as the guard.
+pub(crate) fn demo_server() -> (TestServer, TempDir) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let server = serve_demo(&dir.path().join("demo.sqlite3"));
+    (server, dir)
+}
+
+/// A demo server, as the demo binary builds it, on the database at `path`, with sessions in
+/// cookies.
+pub(crate) fn serve_demo(path: &Path) -> TestServer {
+    let store = UserStore::open(path).expect("the store opens");
+    let key = Key::generate();
+    let sessions = web::Data::new(demo::session_backend(store.clone(), &key));
+
+    serve(move || {
+        App::new()
+            .wrap(demo::middleware(store.clone(), &key))
+            .wrap(demo::session_middleware(
+                CookieSessionStore::default(),
+                key.clone(),
+            ))
+            .app_data(web::Data::new(store.clone()))
+            .app_data(sessions.clone())
+            .configure(demo::configure)
+    })
+}

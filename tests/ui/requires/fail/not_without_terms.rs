@@ -1,0 +1,8 @@
+use auth_actix::requires;
+
+#[requires(scopes = [not()])]
+async fn edit() -> &'static str {
+    "edit"
+}
+
+fn main() {}

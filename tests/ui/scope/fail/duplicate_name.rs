@@ -1,0 +1,9 @@
+#[derive(auth_actix::Scope, Clone, Copy)]
+enum Scope {
+    #[scope("notes:read")]
+    NotesRead,
+    #[scope("notes:read")]
+    Notes,
+}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[derive(auth_actix::Scope, Clone, Copy)]
+struct Scope;
+
+fn main() {}
