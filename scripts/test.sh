@@ -25,7 +25,7 @@ cargo clippy -p auth-actix --all-targets -- -D warnings
 cargo clippy -p auth-actix --all-targets --features session -- -D warnings
 
 echo "== cargo clippy, without optional features and with each on its own"
-for feature in "" api-key password; do
+for feature in "" api-key password jwt; do
     cargo clippy -p auth-core --all-targets --features "$feature" -- -D warnings
     cargo clippy -p auth-actix --all-targets --features "$feature" -- -D warnings
 done

@@ -4,6 +4,8 @@ pub mod audit;
 mod context;
 mod extract;
 mod guarded;
+#[cfg(feature = "jwt")]
+pub mod jwt;
 mod middleware;
 mod object_check;
 mod policy;

@@ -66,6 +66,8 @@ pub mod basic;
 mod chain;
 mod challenge;
 mod error;
+#[cfg(feature = "jwt")]
+pub mod jwt;
 mod next;
 #[cfg(feature = "password")]
 pub mod password;

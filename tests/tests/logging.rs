@@ -289,5 +289,84 @@ async fn backend_messages_cannot_forge_log_lines() {
     assert!(
         !logs.lines().any(|line| line.starts_with("INFO forged")),
         "{logs}"
+
+async fn jwt_logs_never_contain_tokens_or_their_parts() {
+    use auth_actix::jwt::{Algorithm, JwtBackend, KeySet, TokenSigner};
+    use auth_tests::jwt::SECRET;
+
+    let capture = Capture::default();
+    let _guard = capture.install();
+    let backend = JwtBackend::new(KeySet::hmac(SECRET).unwrap(), [Algorithm::HS256])
+        .unwrap()
+        .websocket_query_param("access_token");
+    let app = test::init_service(
+        App::new()
+            .wrap(AuthenticationMiddleware::new(Chain::new(backend)))
+            .service(guarded),
+    )
+    .await;
+    let signer = TokenSigner::hs256(SECRET).unwrap();
+    let valid = signer.sign("ada", &["authenticated"]).unwrap();
+    let expired = signer
+        .clone()
+        .with_lifetime(std::time::Duration::ZERO)
+        .sign_claims(serde_json::Map::from_iter([
+            ("sub".to_owned(), "ada".into()),
+            ("exp".to_owned(), 1_000.into()),
+        ]))
+        .unwrap();
+    let forged = format!("{valid}x");
+    let malformed = "not.a.jwt!";
+    let ws = |token: &str| {
+        TestRequest::get()
+            .uri(&format!("/guarded?access_token={token}"))
+            .insert_header(("upgrade", "websocket"))
+    };
+
+    let statuses = [
+        call!(
+            &app,
+            TestRequest::get()
+                .uri("/guarded")
+                .insert_header(("authorization", bearer(&valid)))
+        ),
+        call!(
+            &app,
+            TestRequest::get()
+                .uri("/guarded")
+                .insert_header(("authorization", bearer(&expired)))
+        ),
+        call!(
+            &app,
+            TestRequest::get()
+                .uri("/guarded")
+                .insert_header(("authorization", bearer(&forged)))
+        ),
+        call!(
+            &app,
+            TestRequest::get()
+                .uri("/guarded")
+                .insert_header(("authorization", bearer(malformed)))
+        ),
+        call!(&app, ws(&expired)),
+    ];
+    let logs = capture.text();
+
+    assert_eq!(
+        statuses,
+        [200, 401, 401, 400, 401].map(|code| StatusCode::from_u16(code).unwrap())
+    );
+    for token in [&valid, &expired, &forged] {
+        for part in token.split('.') {
+            assert!(
+                !logs.contains(part),
+                "a log line holds a token part:\n{logs}"
+            );
+        }
+    }
+    assert!(!logs.contains(malformed));
+    assert!(
+        logs.contains("authentication failed"),
+        "no failure logged:\n{logs}"
     );
 }

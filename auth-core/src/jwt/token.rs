@@ -1,0 +1,264 @@
+//! Finding the bearer token of a request and checking its shape before any key is touched.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde_json::{Map, Value};
+
+use crate::{AuthError, RequestView};
+
+/// The longest token accepted unless configured otherwise, in bytes.
+pub const DEFAULT_MAX_TOKEN_LEN: usize = 8 * 1024;
+
+/// The token of a request: from `Authorization: Bearer`, or for a WebSocket handshake from the
+/// query parameter `query_param` when one is configured.
+///
+/// No token is "not mine"; a token sent both ways, twice in the query, or empty is malformed.
+pub(crate) fn locate<'a>(
+    request: &RequestView<'a>,
+    query_param: Option<&str>,
+) -> Result<Option<&'a [u8]>, AuthError> {
+    let from_header = request.authorization("Bearer")?;
+    let from_query = match query_param {
+        Some(name) if is_websocket_handshake(request) => query_token(request, name)?,
+        _ => None,
+    };
+
+    match (from_header, from_query) {
+        (Some(_), Some(_)) => Err(AuthError::malformed(
+            "the token was sent both in the Authorization header and in the query",
+        )),
+        (token @ Some(_), None) | (None, token @ Some(_)) => Ok(token),
+        (None, None) => Ok(None),
+    }
+}
+
+/// Whether the request asks to become a WebSocket (`Upgrade: websocket`).
+fn is_websocket_handshake(request: &RequestView<'_>) -> bool {
+    request.headers("upgrade").any(|value| {
+        value
+            .split(|&byte| byte == b',')
+            .any(|protocol| protocol.trim_ascii().eq_ignore_ascii_case(b"websocket"))
+    })
+}
+
+fn query_token<'a>(request: &RequestView<'a>, name: &str) -> Result<Option<&'a [u8]>, AuthError> {
+    let mut values = request.query().split('&').filter_map(|pair| {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        (key == name).then_some(value)
+    });
+    let first = values.next();
+    if values.next().is_some() {
+        return Err(AuthError::malformed(format!(
+            "the {name} query parameter was sent more than once"
+        )));
+    }
+    match first {
+        Some("") => Err(AuthError::malformed(format!(
+            "the {name} query parameter is empty"
+        ))),
+        Some(token) => Ok(Some(token.as_bytes())),
+        None => Ok(None),
+    }
+}
+
+/// A token in JWS compact form whose parts decode and whose header is a JSON object.
+#[derive(Debug)]
+pub(crate) struct Token<'a> {
+    raw: &'a str,
+    algorithm: String,
+    kid: Option<String>,
+}
+
+impl<'a> Token<'a> {
+    /// Checks the shape: three base64url parts, a JSON header naming an algorithm.
+    ///
+    /// Every failure is malformed (400): nothing has been verified yet.
+    pub(crate) fn parse(raw: &'a [u8], max_len: usize) -> Result<Self, AuthError> {
+        if raw.len() > max_len {
+            return Err(AuthError::malformed(format!(
+                "the token is longer than {max_len} bytes"
+            )));
+        }
+        let malformed = |what: &'static str| AuthError::malformed(what);
+        if !raw.iter().all(|&byte| is_base64url(byte) || byte == b'.') {
+            return Err(malformed("the token holds characters a JWT cannot hold"));
+        }
+        // Only ASCII is left, so this cannot fail.
+        let raw = std::str::from_utf8(raw).map_err(|_| malformed("the token is not ASCII"))?;
+
+        let mut parts = raw.split('.');
+        let (Some(header), Some(payload), Some(signature), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(malformed("a JWT has three parts separated by dots"));
+        };
+        if header.is_empty() || payload.is_empty() {
+            return Err(malformed("the token has an empty part"));
+        }
+        let header = decode(header).map_err(|_| malformed("the token header is not base64url"))?;
+        decode(payload).map_err(|_| malformed("the token payload is not base64url"))?;
+        decode(signature).map_err(|_| malformed("the token signature is not base64url"))?;
+
+        let header: Map<String, Value> = serde_json::from_slice(&header)
+            .map_err(|_| malformed("the token header is not a JSON object"))?;
+        let Some(Value::String(algorithm)) = header.get("alg") else {
+            return Err(malformed("the token header names no algorithm"));
+        };
+        let kid = match header.get("kid") {
+            None => None,
+            Some(Value::String(kid)) => Some(kid.clone()),
+            Some(_) => return Err(malformed("the token's key id is not a string")),
+        };
+
+        Ok(Self {
+            raw,
+            algorithm: algorithm.clone(),
+            kid,
+        })
+    }
+
+    pub(crate) fn raw(&self) -> &'a str {
+        self.raw
+    }
+
+    /// The algorithm the header names, as written (`none` included).
+    pub(crate) fn algorithm(&self) -> &str {
+        &self.algorithm
+    }
+
+    pub(crate) fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+}
+
+fn is_base64url(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'
+}
+
+fn decode(part: &str) -> Result<Vec<u8>, base64::DecodeError> {
+    URL_SAFE_NO_PAD.decode(part)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ErrorKind, HeaderList};
+
+    fn b64(text: &str) -> String {
+        URL_SAFE_NO_PAD.encode(text)
+    }
+
+    fn token(header: &str) -> String {
+        format!("{}.{}.{}", b64(header), b64(r#"{"sub":"ada"}"#), b64("sig"))
+    }
+
+    #[test]
+    fn well_formed_tokens_give_algorithm_and_kid() {
+        let raw = token(r#"{"alg":"RS256","kid":"k1"}"#);
+
+        let parsed = Token::parse(raw.as_bytes(), 1000).unwrap();
+
+        assert_eq!(parsed.algorithm(), "RS256");
+        assert_eq!(parsed.kid(), Some("k1"));
+    }
+
+    #[test]
+    fn an_unknown_algorithm_still_parses() {
+        // `none` and friends are refused by the allow-list, as invalid tokens (401).
+        let raw = format!("{}.{}.", b64(r#"{"alg":"none"}"#), b64("{}"));
+
+        assert_eq!(
+            Token::parse(raw.as_bytes(), 1000).unwrap().algorithm(),
+            "none"
+        );
+    }
+
+    #[test]
+    fn malformed_tokens_are_400() {
+        let cases = [
+            "abc".to_owned(),
+            "a.b".to_owned(),
+            "a.b.c.d".to_owned(),
+            format!(".{}.", b64("{}")),
+            format!("{}..", b64(r#"{"alg":"HS256"}"#)),
+            format!("{}.{}.x", "*notbase64*", b64("{}")),
+            format!("{}.{}.{}", b64(r#"{"alg":"HS256"}"#), "a", b64("s")),
+            format!("{}.{}.{}", b64("not json"), b64("{}"), b64("s")),
+            format!("{}.{}.{}", b64("[1]"), b64("{}"), b64("s")),
+            format!("{}.{}.{}", b64(r#"{"typ":"JWT"}"#), b64("{}"), b64("s")),
+            format!("{}.{}.{}", b64(r#"{"alg":5}"#), b64("{}"), b64("s")),
+            format!(
+                "{}.{}.{}",
+                b64(r#"{"alg":"HS256","kid":1}"#),
+                b64("{}"),
+                b64("s")
+            ),
+            format!("{}=.{}.{}", b64(r#"{"alg":"HS256"}"#), b64("{}"), b64("s")),
+            "é.é.é".to_owned(),
+            "a b.c.d".to_owned(),
+        ];
+        for raw in cases {
+            let err = Token::parse(raw.as_bytes(), 1000).unwrap_err();
+
+            assert_eq!(err.kind(), ErrorKind::Malformed, "{raw}");
+        }
+    }
+
+    #[test]
+    fn overlong_tokens_are_400() {
+        let raw = token(r#"{"alg":"HS256"}"#);
+
+        let err = Token::parse(raw.as_bytes(), raw.len() - 1).unwrap_err();
+
+        assert_eq!(err.kind(), ErrorKind::Malformed);
+    }
+
+    fn located(
+        headers: &[(&str, &str)],
+        query: &str,
+        param: Option<&str>,
+    ) -> Result<Option<Vec<u8>>, AuthError> {
+        let headers = HeaderList::new(headers.iter().copied());
+        let request = RequestView::new("GET", "/ws", query, &headers);
+        locate(&request, param).map(|found| found.map(<[u8]>::to_vec))
+    }
+
+    #[test]
+    fn query_token_is_read_only_for_websocket_handshakes() {
+        let ws = [("upgrade", "WebSocket")];
+
+        assert_eq!(
+            located(&ws, "access_token=t", Some("access_token")).unwrap(),
+            Some(b"t".to_vec())
+        );
+        assert_eq!(
+            located(&[], "access_token=t", Some("access_token")).unwrap(),
+            None
+        );
+        assert_eq!(located(&ws, "access_token=t", None).unwrap(), None);
+    }
+
+    #[test]
+    fn token_in_header_and_query_is_malformed() {
+        let headers = [("upgrade", "websocket"), ("authorization", "Bearer a")];
+
+        let err = located(&headers, "access_token=b", Some("access_token")).unwrap_err();
+
+        assert_eq!(err.kind(), ErrorKind::Malformed);
+    }
+
+    #[test]
+    fn repeated_or_empty_query_tokens_are_malformed() {
+        let ws = [("upgrade", "websocket")];
+
+        for query in [
+            "access_token=a&access_token=b",
+            "access_token=",
+            "access_token",
+        ] {
+            let err = located(&ws, query, Some("access_token")).unwrap_err();
+
+            assert_eq!(err.kind(), ErrorKind::Malformed, "{query}");
+        }
+    }
+}
