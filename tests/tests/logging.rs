@@ -289,7 +289,10 @@ async fn backend_messages_cannot_forge_log_lines() {
     assert!(
         !logs.lines().any(|line| line.starts_with("INFO forged")),
         "{logs}"
+    );
+}
 
+#[actix_web::test]
 async fn jwt_logs_never_contain_tokens_or_their_parts() {
     use auth_actix::jwt::{Algorithm, JwtBackend, KeySet, TokenSigner};
     use auth_tests::jwt::SECRET;
