@@ -160,7 +160,9 @@ impl FromRequest for Scopes {
 
 /// The stored user, `None` when anonymous; an error when the middleware is missing or was
 /// built for another user type.
-fn authenticated_user<U: Clone + 'static>(req: &HttpRequest) -> Result<Option<U>, Denied> {
+pub(crate) fn authenticated_user<U: Clone + 'static>(
+    req: &HttpRequest,
+) -> Result<Option<U>, Denied> {
     let auth = Authentication::of(req)?;
     if !auth.authenticated {
         return Ok(None);

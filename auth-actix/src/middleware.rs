@@ -334,7 +334,12 @@ where
     tracing::debug!(target: TARGET, backend, authenticated, "authentication");
     extensions.insert(Authentication {
         authenticated,
-        credentials,
+        // A user that says it is not authenticated gets no scopes, whatever its backend said.
+        credentials: if authenticated {
+            credentials
+        } else {
+            auth_core::Credentials::none()
+        },
         backend: Some(backend),
         bearer,
         user_type: Some(TypeId::of::<L::User>()),

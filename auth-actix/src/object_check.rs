@@ -4,12 +4,13 @@
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 
-use actix_web::{HttpMessage, HttpRequest};
+use actix_web::HttpRequest;
 use auth_core::Credentials;
 use futures_util::future::{FutureExt, LocalBoxFuture};
 
+use crate::extract::authenticated_user;
 use crate::response::Denied;
-use crate::{Authentication, Policy, User, TARGET};
+use crate::{Authentication, Policy, TARGET};
 
 /// An async function that decides whether an authenticated user may go on to a handler.
 ///
@@ -102,8 +103,9 @@ where
     let req = req.clone();
     Box::pin(async move {
         let auth = Authentication::of(&req)?;
-        let user = req.extensions().get::<User<U>>().map(|user| user.0.clone());
-        let Some(user) = user.filter(|_| auth.authenticated) else {
+        // The same lookup as the user extractors, type check included, so a check never sees
+        // a user left behind by another middleware next to this one's scopes.
+        let Some(user) = authenticated_user::<U>(&req)? else {
             return Err(Denied::user_type_mismatch::<U>().into());
         };
 

@@ -8,6 +8,14 @@ use crate::Credentials;
 /// each variant's scope with `#[scope("...")]`. `#[requires(scopes = [..])]` then accepts the
 /// variants, and a misspelled one is a compile error.
 ///
+/// # Contract
+///
+/// `#[requires]` reads a variant's wire name at compile time as `NAMES[variant as usize]`, so
+/// an implementation must list [`NAMES`](Self::NAMES) in the order of the discriminants and
+/// leave the discriminants implicit (0, 1, 2, ...). The derive guarantees both and rejects
+/// explicit discriminants; a hand-written implementation that breaks the order would make a
+/// guard require another scope than the one written, so prefer the derive.
+///
 /// # Examples
 ///
 /// Implemented by hand, as the derive does it:

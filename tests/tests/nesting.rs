@@ -116,3 +116,39 @@ async fn nested_middleware_result_replaces_the_outer_user() {
     assert_eq!(outer_only.body, "nobody");
     assert_eq!(both.status, StatusCode::INTERNAL_SERVER_ERROR);
 }
+
+/// Lets the robot through, and anyone else only when the credentials hold `admin`.
+async fn robot_or_admin(
+    _req: &actix_web::HttpRequest,
+    _person: &SimpleUser,
+    credentials: &Credentials,
+) -> Result<bool, actix_web::Error> {
+    Ok(credentials.contains("admin"))
+}
+
+#[requires(check = robot_or_admin)]
+async fn checked() -> HttpResponse {
+    HttpResponse::Ok().body("checked handler ran")
+}
+
+#[actix_web::test]
+async fn nested_middleware_object_check_never_sees_the_outer_user_with_inner_scopes() {
+    // Pins a fix: an object check must get the user of the middleware whose scopes it gets.
+    let server = serve(|| {
+        App::new()
+            .wrap(AuthenticationMiddleware::new(Chain::new(RobotHeader)))
+            .wrap(AuthenticationMiddleware::new(Chain::new(PersonHeader)))
+            .route("/checked", web::get().to(checked))
+    });
+
+    let reply = send(
+        server
+            .get("/checked")
+            .insert_header(("x-person", "mallory"))
+            .insert_header(("x-robot", "1")),
+    )
+    .await;
+
+    assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(!reply.body.contains("checked handler ran"));
+}

@@ -62,11 +62,20 @@ fn query_token<'a>(request: &RequestView<'a>, name: &str) -> Result<Option<&'a [
 }
 
 /// A token in JWS compact form whose parts decode and whose header is a JSON object.
-#[derive(Debug)]
 pub(crate) struct Token<'a> {
     raw: &'a str,
     algorithm: String,
     kid: Option<String>,
+}
+
+impl std::fmt::Debug for Token<'_> {
+    // The token itself is a credential: only its header fields are shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Token")
+            .field("algorithm", &self.algorithm)
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> Token<'a> {

@@ -31,8 +31,8 @@ pub(super) struct LoginForm {
     next: String,
 }
 
-/// The field of the logout form.
-#[derive(Debug, Default, Deserialize)]
+/// The field of the logout form; no `Debug`, since it holds the CSRF token.
+#[derive(Default, Deserialize)]
 #[serde(default)]
 pub(super) struct LogoutForm {
     csrf: String,
@@ -82,7 +82,7 @@ pub(super) async fn login(
     let store = store.into_inner();
     let (username, password) = (form.username.clone(), form.password.clone());
     let checked = web::block(move || store.check_password(&username, &password)).await?;
-    let account = checked.map_err(actix_web::error::ErrorServiceUnavailable)?;
+    let account = checked.map_err(super::store::unavailable)?;
     let Some(account) = account else {
         return retry(StatusCode::UNAUTHORIZED, "Invalid username or password.");
     };

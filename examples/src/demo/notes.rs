@@ -105,7 +105,7 @@ pub(super) async fn note_in_path(req: &HttpRequest) -> Result<Note, actix_web::E
 
     web::block(move || store.note(id))
         .await?
-        .map_err(error::ErrorServiceUnavailable)?
+        .map_err(super::store::unavailable)?
         .ok_or_else(|| error::ErrorNotFound("no such note"))
 }
 

@@ -154,7 +154,7 @@ async fn list_users(store: web::Data<UserStore>) -> Result<HttpResponse, Error> 
     let store = store.into_inner();
     let accounts = web::block(move || store.list())
         .await?
-        .map_err(actix_web::error::ErrorServiceUnavailable)?;
+        .map_err(super::store::unavailable)?;
     Ok(HttpResponse::Ok().json(accounts))
 }
 
@@ -189,7 +189,7 @@ async fn create_api_key(
         Ok::<_, super::StoreError>((issued, owner, scopes))
     })
     .await?
-    .map_err(actix_web::error::ErrorServiceUnavailable)?;
+    .map_err(super::store::unavailable)?;
 
     Ok(HttpResponse::Created().json(json!({
         "id": issued.id(),
@@ -204,7 +204,7 @@ async fn list_api_keys(store: web::Data<UserStore>) -> Result<HttpResponse, Erro
     let store = store.into_inner();
     let keys = web::block(move || store.list_api_keys())
         .await?
-        .map_err(actix_web::error::ErrorServiceUnavailable)?;
+        .map_err(super::store::unavailable)?;
     Ok(HttpResponse::Ok().json(keys))
 }
 
@@ -218,7 +218,7 @@ async fn revoke_api_key(
     let id = id.into_inner();
     let revoked = web::block(move || store.revoke_api_key(&id))
         .await?
-        .map_err(actix_web::error::ErrorServiceUnavailable)?;
+        .map_err(super::store::unavailable)?;
 
     if revoked {
         Ok(HttpResponse::NoContent().finish())
@@ -263,7 +263,7 @@ async fn list_notes(
     let owner = visitor.identity().to_owned();
     let notes = web::block(move || store.notes_of(&owner))
         .await?
-        .map_err(actix_web::error::ErrorServiceUnavailable)?;
+        .map_err(super::store::unavailable)?;
     Ok(HttpResponse::Ok().json(notes))
 }
 

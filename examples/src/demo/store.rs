@@ -375,6 +375,12 @@ fn account(username: String, scopes: &str, password_hash: String) -> Account {
     }
 }
 
+/// A 503 for a handler whose store call failed: the cause is logged, never sent.
+pub(super) fn unavailable(err: impl fmt::Display) -> actix_web::Error {
+    tracing::error!(error = %err, "the user store is unavailable");
+    actix_web::error::ErrorServiceUnavailable("the user store is unavailable")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
