@@ -12,7 +12,6 @@ use futures_util::StreamExt as _;
 use support::demo_server;
 
 const DEMO_CHALLENGE: &str = r#"Basic realm="demo", charset="UTF-8""#;
-const DEMO_API_KEY_CHALLENGE: &str = r#"ApiKey realm="demo", header="X-API-Key""#;
 
 #[actix_web::test]
 async fn demo_homepage_shows_the_anonymous_user() {
@@ -43,7 +42,7 @@ async fn demo_dashboard_anonymous_is_401_with_the_demo_realm() {
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
         reply.headers_all("www-authenticate"),
-        [DEMO_CHALLENGE, DEMO_API_KEY_CHALLENGE]
+        support::DEMO_CHALLENGES
     );
 }
 

@@ -10,9 +10,6 @@ use auth_tests::{basic, send, send_with, Reply};
 use examples::demo::{self};
 use support::demo_server;
 
-const DEMO_CHALLENGE: &str = r#"Basic realm="demo", charset="UTF-8""#;
-const DEMO_API_KEY_CHALLENGE: &str = r#"ApiKey realm="demo", header="X-API-Key""#;
-
 async fn get_as(server: &TestServer, path: &str, user: &str, password: &str) -> Reply {
     send_with(server.get(path), Some(&basic(user, password))).await
 }
@@ -87,7 +84,7 @@ async fn demo_notes_scope_refuses_anonymous_before_routing() {
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
         assert_eq!(
             reply.headers_all("www-authenticate"),
-            [DEMO_CHALLENGE, DEMO_API_KEY_CHALLENGE]
+            support::DEMO_CHALLENGES
         );
     }
 }

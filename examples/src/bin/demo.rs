@@ -52,6 +52,7 @@ where
 {
     let auth = demo::middleware(store.clone(), &key);
     let sessions = web::Data::new(demo::session_backend(store.clone(), &key));
+    let signer = web::Data::new(demo::token_signer(&key));
 
     HttpServer::new(move || {
         App::new()
@@ -60,6 +61,7 @@ where
             .wrap(demo::session_middleware(storage(), key.clone()))
             .app_data(web::Data::new(store.clone()))
             .app_data(sessions.clone())
+            .app_data(signer.clone())
             .configure(demo::configure)
     })
     .bind(("127.0.0.1", port))?

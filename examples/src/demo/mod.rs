@@ -3,7 +3,8 @@
 //! Users live in a SQLite file, created and seeded on first start, with argon2 password
 //! hashes; requests authenticate with a login session (actix-session, in a private cookie or
 //! in Redis), with HTTP Basic checked against that table, or with an API key (header
-//! `X-API-Key`) that an admin created, kept in the same file as a SHA-256 hash.
+//! `X-API-Key`) that an admin created, kept in the same file as a SHA-256 hash, or with a
+//! bearer token from `/token` (also accepted as `?access_token=` on WebSocket handshakes).
 //!
 //! | route | guard |
 //! |---|---|
@@ -19,6 +20,7 @@
 //! | `GET /admin/api-keys` | `admin`; lists the keys, without secrets |
 //! | `DELETE /admin/api-keys/{id}` | `admin`; revokes a key |
 //! | `/api/whoami` | authenticated; the user, the backend and the granted scopes |
+//! | `POST /token` | authenticated; a bearer token (HS256 JWT, 15 minutes) for the caller's scopes |
 //! | `/admin/policies` | `admin`; lists every guarded and public handler as JSON |
 //! | `/notes` | `authenticated`; the user's own notes as JSON |
 //! | `/notes/{id}` | `admin`, or `authenticated` and not `suspended`; then an object check: the note's owner or an admin |
@@ -28,7 +30,8 @@
 //! Handlers use the typed [`Scope`] where they need more than `authenticated`; every one is
 //! either guarded or marked `#[public]`, and [`HANDLERS`] lists them for the route audit.
 //!
-//! The application also holds a `web::Data<UserStore>` and a `web::Data<DemoSessions>`, and
+//! The application also holds a `web::Data<UserStore>`, a `web::Data<DemoSessions>` and a
+//! `web::Data<TokenSigner>` (see [`token_signer`]), and
 //! wraps [`middleware`] first and [`session_middleware`] last (so that it runs first).
 
 mod login;
@@ -37,6 +40,7 @@ mod routes;
 mod scope;
 mod session;
 mod store;
+mod tokens;
 mod user;
 
 pub use login::DEFAULT_NEXT;
@@ -47,6 +51,7 @@ pub use session::{
     redis_storage, session_backend, session_middleware, DemoSessions, StoreLoader, REDIS_TIMEOUT,
 };
 pub use store::{is_valid_scope, ApiKeyInfo, StoreError, UserStore, DEMO_USERS};
+pub use tokens::{token_backend, token_signer, DemoTokens, TokenAccount, TOKEN_LIFETIME};
 pub use user::{Account, Visitor};
 
 use actix_web::cookie::Key;
@@ -57,23 +62,22 @@ use auth_actix::{AuthError, Authenticated, AuthenticationMiddleware, Chain, Cred
 /// The realm named in the demo's `WWW-Authenticate` challenge.
 pub const REALM: &str = "demo";
 
-/// The demo's authentication chain: the login session, HTTP Basic, then API keys.
+/// The demo's authentication chain: the login session, bearer tokens, API keys, then Basic.
 pub type DemoChain = (
     DemoSessions,
-    BasicBackend<StoreVerifier>,
+    DemoTokens,
     ApiKeyBackend<UserStore>,
+    BasicBackend<StoreVerifier>,
 );
 
 /// The middleware the demo installs, built on `store`; `key` is the session cookie's key.
 pub fn middleware(store: UserStore, key: &Key) -> AuthenticationMiddleware<DemoChain> {
     let sessions = session_backend(store.clone(), key);
-    let basic = BasicBackend::new(StoreVerifier {
-        store: store.clone(),
-    })
-    .realm(REALM);
-    let api_key = ApiKeyBackend::new(store).realm(REALM);
+    let tokens = token_backend(key);
+    let api_key = ApiKeyBackend::new(store.clone()).realm(REALM);
+    let basic = BasicBackend::new(StoreVerifier { store }).realm(REALM);
 
-    AuthenticationMiddleware::new(Chain::new((sessions, basic, api_key)))
+    AuthenticationMiddleware::new(Chain::new((sessions, tokens, api_key, basic)))
 }
 
 /// Checks Basic credentials against the [`UserStore`], off the async workers.

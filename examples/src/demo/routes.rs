@@ -5,6 +5,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, Error, HttpRequest, HttpResponse};
+use auth_actix::jwt::TokenSigner;
 use auth_actix::{
     audit, handlers, public, requires, AuthUser, Authentication, CurrentUser, Guarded, Policy,
     ScopeExpr, Scopes, User,
@@ -31,6 +32,7 @@ pub const HANDLERS: &[&str] = &handlers![
     list_api_keys,
     revoke_api_key,
     whoami,
+    issue_token,
     login::login_form,
     login::login,
     login::logout,
@@ -68,6 +70,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/admin/api-keys/{id}").delete(revoke_api_key))
         .service(web::resource("/api/whoami").get(whoami))
+        .service(web::resource("/token").post(issue_token))
         .service(web::resource("/admin/policies").get(list_policies))
         .service(
             web::scope("/notes")
@@ -225,6 +228,27 @@ async fn revoke_api_key(
     } else {
         Ok(HttpResponse::NotFound().finish())
     }
+}
+
+/// Issues a bearer token for the caller, granting the scopes this request holds.
+#[requires]
+async fn issue_token(
+    signer: web::Data<TokenSigner>,
+    User(visitor): User<Visitor>,
+    granted: Scopes,
+) -> Result<HttpResponse, Error> {
+    let scopes: Vec<&str> = granted.iter().collect();
+    let token = signer.sign(visitor.identity(), &scopes).map_err(|err| {
+        tracing::error!(error = %err, "signing a token failed");
+        actix_web::error::ErrorInternalServerError("the token could not be signed")
+    })?;
+
+    Ok(HttpResponse::Ok().json(json!({
+        "access_token": token,
+        "token_type": "Bearer",
+        "expires_in": super::TOKEN_LIFETIME.as_secs(),
+        "scope": scopes.join(" "),
+    })))
 }
 
 /// The caller as the reference endpoints show it, plus how it authenticated and its scopes.

@@ -1,5 +1,10 @@
 //! The demo application on a fresh database, shared by the demo's end-to-end test files.
 
+#![allow(
+    dead_code,
+    reason = "each test file uses a different part of this module"
+)]
+
 use std::path::Path;
 
 use actix_test::TestServer;
@@ -23,6 +28,7 @@ pub(crate) fn serve_demo(path: &Path) -> TestServer {
     let store = UserStore::open(path).expect("the store opens");
     let key = Key::generate();
     let sessions = web::Data::new(demo::session_backend(store.clone(), &key));
+    let signer = web::Data::new(demo::token_signer(&key));
 
     serve(move || {
         App::new()
@@ -33,6 +39,15 @@ pub(crate) fn serve_demo(path: &Path) -> TestServer {
             ))
             .app_data(web::Data::new(store.clone()))
             .app_data(sessions.clone())
+            .app_data(signer.clone())
             .configure(demo::configure)
     })
 }
+
+/// What the demo answers an anonymous request to a guarded route, in chain order: bearer
+/// tokens, API keys, then Basic (the session backend has no challenge).
+pub(crate) const DEMO_CHALLENGES: [&str; 3] = [
+    r#"Bearer realm="demo""#,
+    r#"ApiKey realm="demo", header="X-API-Key""#,
+    r#"Basic realm="demo", charset="UTF-8""#,
+];
