@@ -5,7 +5,7 @@ use actix_web::http::header;
 use actix_web::HttpRequest;
 use std::fmt;
 
-use auth_core::{is_safe_next, Challenge, ScopeExpr};
+use auth_core::{is_safe_next, is_websocket_upgrade, Challenge, ScopeExpr};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use crate::response::Denied;
@@ -335,11 +335,7 @@ fn route_location(req: &HttpRequest, name: &str) -> Result<String, Denied> {
 /// handshake, and not a client whose `Accept` prefers JSON over HTML.
 fn is_browser(req: &HttpRequest) -> bool {
     let upgrade = req.headers().get_all(header::UPGRADE);
-    let websocket = upgrade
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .any(|protocol| protocol.trim().eq_ignore_ascii_case("websocket"));
-    if websocket {
+    if is_websocket_upgrade(upgrade.map(|value| value.as_bytes())) {
         return false;
     }
 

@@ -82,7 +82,7 @@ pub use chain::{BackendList, Chain, ChainError, Outcome};
 pub use challenge::Challenge;
 pub use error::{AuthError, ErrorKind};
 pub use next::{is_safe_next, safe_next, MAX_NEXT_LEN};
-pub use request::{HeaderList, HeaderSource, HeaderValues, RequestView};
+pub use request::{is_websocket_upgrade, HeaderList, HeaderSource, HeaderValues, RequestView};
 pub use scope::{has_required_scope, Credentials};
 pub use scope_expr::ScopeExpr;
 #[doc(hidden)]

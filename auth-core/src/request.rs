@@ -202,7 +202,32 @@ impl<'a> RequestView<'a> {
 
     /// The raw (not percent-decoded) value of the first query parameter `name`.
     pub fn query_param(&self, name: &str) -> Option<&'a str> {
-        self.query.split('&').find_map(|pair| {
+        self.query_params(name).next()
+    }
+
+    /// The single raw value of the query parameter `name`, for parameters carrying credentials.
+    ///
+    /// # Errors
+    ///
+    /// A [`Malformed`](crate::ErrorKind::Malformed) error when the parameter occurs twice or more.
+    pub fn single_query_param(&self, name: &str) -> Result<Option<&'a str>, AuthError> {
+        let mut values = self.query_params(name);
+        let first = values.next();
+        if values.next().is_some() {
+            return Err(AuthError::malformed(format!(
+                "duplicate {name} query parameter"
+            )));
+        }
+        Ok(first)
+    }
+
+    /// Whether the request asks to become a WebSocket (`Upgrade: websocket`).
+    pub fn is_websocket_upgrade(&self) -> bool {
+        is_websocket_upgrade(self.headers("upgrade"))
+    }
+
+    fn query_params<'n>(&self, name: &'n str) -> impl Iterator<Item = &'a str> + use<'a, 'n> {
+        self.query.split('&').filter_map(move |pair| {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             (key == name).then_some(value)
         })
@@ -218,6 +243,15 @@ impl fmt::Debug for RequestView<'_> {
             .field("peer_addr", &self.peer_addr)
             .finish_non_exhaustive()
     }
+}
+
+/// Whether `Upgrade` header values ask for a WebSocket; each value may list several protocols.
+pub fn is_websocket_upgrade<'v>(upgrade: impl IntoIterator<Item = &'v [u8]>) -> bool {
+    upgrade.into_iter().any(|value| {
+        value
+            .split(|&byte| byte == b',')
+            .any(|protocol| protocol.trim_ascii().eq_ignore_ascii_case(b"websocket"))
+    })
 }
 
 /// The values of one header, from [`RequestView::headers`].
@@ -372,6 +406,33 @@ mod tests {
         assert_eq!(view(&headers).query_param("next"), Some("%2Fx"));
         assert_eq!(view(&headers).query_param("flag"), Some(""));
         assert_eq!(view(&headers).query_param("b"), None);
+    }
+
+    #[test]
+    fn credential_query_params_must_be_single() {
+        let headers = HeaderList::default();
+        let request = RequestView::new("GET", "/", "token=a&x=1&token=b", &headers);
+
+        assert_eq!(request.single_query_param("x").unwrap(), Some("1"));
+        assert_eq!(request.single_query_param("none").unwrap(), None);
+        assert_eq!(
+            request.single_query_param("token").unwrap_err().message(),
+            "duplicate token query parameter"
+        );
+    }
+
+    #[test]
+    fn websocket_upgrade_is_found_among_listed_protocols() {
+        for (upgrade, expected) in [
+            ("websocket", true),
+            ("h2c, WebSocket", true),
+            ("h2c", false),
+        ] {
+            let headers = HeaderList::new([("upgrade", upgrade)]);
+
+            assert_eq!(view(&headers).is_websocket_upgrade(), expected, "{upgrade}");
+        }
+        assert!(!view(&HeaderList::default()).is_websocket_upgrade());
     }
 
     #[test]

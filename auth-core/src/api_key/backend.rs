@@ -139,17 +139,7 @@ impl<S: ApiKeyStore> ApiKeyBackend<S> {
         let Some(name) = &self.query_param else {
             return Ok(None);
         };
-        let mut values = request.query().split('&').filter_map(|pair| {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (key == name).then_some(value.as_bytes())
-        });
-
-        let first = values.next();
-        if values.next().is_some() {
-            let message = format!("duplicate {name} query parameter");
-            return Err(AuthError::malformed(message));
-        }
-        Ok(first)
+        Ok(request.single_query_param(name)?.map(str::as_bytes))
     }
 }
 

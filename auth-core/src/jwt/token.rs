@@ -19,7 +19,7 @@ pub(crate) fn locate<'a>(
 ) -> Result<Option<&'a [u8]>, AuthError> {
     let from_header = request.authorization("Bearer")?;
     let from_query = match query_param {
-        Some(name) if is_websocket_handshake(request) => query_token(request, name)?,
+        Some(name) if request.is_websocket_upgrade() => query_token(request, name)?,
         _ => None,
     };
 
@@ -32,27 +32,8 @@ pub(crate) fn locate<'a>(
     }
 }
 
-/// Whether the request asks to become a WebSocket (`Upgrade: websocket`).
-fn is_websocket_handshake(request: &RequestView<'_>) -> bool {
-    request.headers("upgrade").any(|value| {
-        value
-            .split(|&byte| byte == b',')
-            .any(|protocol| protocol.trim_ascii().eq_ignore_ascii_case(b"websocket"))
-    })
-}
-
 fn query_token<'a>(request: &RequestView<'a>, name: &str) -> Result<Option<&'a [u8]>, AuthError> {
-    let mut values = request.query().split('&').filter_map(|pair| {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        (key == name).then_some(value)
-    });
-    let first = values.next();
-    if values.next().is_some() {
-        return Err(AuthError::malformed(format!(
-            "the {name} query parameter was sent more than once"
-        )));
-    }
-    match first {
+    match request.single_query_param(name)? {
         Some("") => Err(AuthError::malformed(format!(
             "the {name} query parameter is empty"
         ))),
