@@ -15,6 +15,12 @@ fi
 if ! command -v redis-server >/dev/null 2>&1; then
     apt-get update -qq && apt-get install -y -qq redis-server >/dev/null
 fi
+# The browser test drives Debian's headless Chromium through chromedriver (and fails without
+# them), at the paths it names.
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
 
 echo "== cargo fmt --check"
 cargo fmt --all --check

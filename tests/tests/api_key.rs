@@ -455,15 +455,23 @@ async fn api_key_demo_listing_shows_keys_without_secrets() {
     )
     .await;
 
+    let mut entries = listed.json();
+    let created = entries[0]["created"].take();
+
     assert_eq!(listed.status, StatusCode::OK);
     assert_eq!(
-        listed.json(),
+        entries,
         serde_json::json!([{
             "id": body["id"],
             "owner": "admin",
             "scopes": ["admin"],
             "revoked": false,
+            "created": null,
         }])
+    );
+    assert!(
+        created.as_str().is_some_and(|at| at.ends_with('Z')),
+        "{created}"
     );
     assert!(!listed.body.contains(&key[key.len() - 64..]));
 }

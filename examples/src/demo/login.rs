@@ -6,6 +6,7 @@ use auth_actix::session::{csrf_token, logout as end_session, verify_csrf, Sessio
 use auth_actix::{public, safe_next, AuthUser, CurrentUser};
 use serde::Deserialize;
 
+use super::html::{escape, html, see_other};
 use super::{DemoSessions, UserStore, Visitor};
 
 /// Where a successful login goes when `next` is missing or unsafe.
@@ -105,19 +106,6 @@ pub(super) async fn logout(
     Ok(see_other("/"))
 }
 
-fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header(("location", location))
-        .finish()
-}
-
-fn html(status: StatusCode, page: String) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .insert_header(("cache-control", "no-store"))
-        .body(page)
-}
-
 fn login_page(token: &str, next: &str, username: &str, error: Option<&str>) -> String {
     let error = error.map_or(String::new(), |message| {
         format!("<p role=\"alert\">{}</p>\n", escape(message))
@@ -147,33 +135,9 @@ fn logout_page(name: &str, token: &str) -> String {
     )
 }
 
-/// Escapes text for an HTML element or a double-quoted attribute.
-fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            _ => escaped.push(ch),
-        }
-    }
-    escaped
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escape_neutralises_markup_and_quotes() {
-        assert_eq!(
-            escape(r#""><script>alert('x')</script>&"#),
-            "&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;"
-        );
-    }
 
     #[test]
     fn login_page_escapes_next_and_username() {

@@ -19,6 +19,7 @@
 //! | `POST /admin/api-keys` | `admin`; creates a key for the caller, `{"scopes":[..]}` |
 //! | `GET /admin/api-keys` | `admin`; lists the keys, without secrets |
 //! | `DELETE /admin/api-keys/{id}` | `admin`; revokes a key |
+//! | `/admin/api-keys/page` | `admin`, anonymous browsers are redirected to `login`; GET shows the keys as HTML, POST creates or revokes one (CSRF-checked) |
 //! | `/api/whoami` | authenticated; the user, the backend and the granted scopes |
 //! | `POST /token` | authenticated; a bearer token (HS256 JWT, 15 minutes) for the caller's scopes |
 //! | `/admin/policies` | `admin`; lists every guarded and public handler as JSON |
@@ -34,6 +35,8 @@
 //! `web::Data<TokenSigner>` (see [`token_signer`]), and
 //! wraps [`middleware`] first and [`session_middleware`] last (so that it runs first).
 
+mod html;
+mod key_page;
 mod login;
 mod notes;
 mod routes;
@@ -43,6 +46,7 @@ mod store;
 mod tokens;
 mod user;
 
+pub use key_page::KEY_PAGE;
 pub use login::DEFAULT_NEXT;
 pub use notes::{Note, DEMO_NOTES};
 pub use routes::{configure, HANDLERS};

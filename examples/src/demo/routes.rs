@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::notes::{note_in_path, owns_note};
-use super::{is_valid_scope, login, Scope, UserStore, Visitor};
+use super::{is_valid_scope, key_page, login, Scope, UserStore, Visitor};
 
 /// Every handler [`configure`] routes to, for the route audit: each one must be guarded by
 /// `#[requires]` or marked `#[public]` (see `auth_actix::audit`). Keep it beside `configure`.
@@ -31,6 +31,8 @@ pub const HANDLERS: &[&str] = &handlers![
     create_api_key,
     list_api_keys,
     revoke_api_key,
+    key_page::key_page,
+    key_page::submit_key_form,
     whoami,
     issue_token,
     login::login_form,
@@ -67,6 +69,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::resource("/admin/api-keys")
                 .post(create_api_key)
                 .get(list_api_keys),
+        )
+        // Before `/admin/api-keys/{id}`, which would otherwise take `page` for a key id.
+        .service(
+            web::resource(key_page::KEY_PAGE)
+                .get(key_page::key_page)
+                .post(key_page::submit_key_form),
         )
         .service(web::resource("/admin/api-keys/{id}").delete(revoke_api_key))
         .service(web::resource("/api/whoami").get(whoami))

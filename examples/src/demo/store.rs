@@ -86,6 +86,9 @@ pub struct ApiKeyInfo {
     pub scopes: Vec<String>,
     /// Whether the key was revoked.
     pub revoked: bool,
+    /// When the key was created, in UTC (`2026-01-31T12:00:00Z`); `None` for keys created
+    /// before the demo recorded it.
+    pub created: Option<String>,
 }
 
 /// Users with their argon2 password hashes, and API keys with their SHA-256 hashes, behind a
@@ -135,9 +138,19 @@ impl UserStore {
                  secret_hash TEXT NOT NULL,
                  owner TEXT NOT NULL REFERENCES users (username) ON DELETE CASCADE,
                  scopes TEXT NOT NULL,
-                 revoked INTEGER NOT NULL DEFAULT 0
+                 revoked INTEGER NOT NULL DEFAULT 0,
+                 created TEXT
              )",
         )?;
+        // Databases from before keys had a creation time gain the column; their keys show none.
+        let has_created: bool = tx.query_row(
+            "SELECT COUNT(*) > 0 FROM pragma_table_info('api_keys') WHERE name = 'created'",
+            [],
+            |row| row.get(0),
+        )?;
+        if !has_created {
+            tx.execute_batch("ALTER TABLE api_keys ADD COLUMN created TEXT")?;
+        }
         let count: i64 = tx.query_row("SELECT COUNT(*) FROM users", [], |row| row.get(0))?;
         if count == 0 {
             for (username, password, scopes) in DEMO_USERS {
@@ -241,7 +254,8 @@ impl UserStore {
 
         let issued = NewApiKey::generate()?;
         self.pool.get()?.execute(
-            "INSERT INTO api_keys (id, secret_hash, owner, scopes) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO api_keys (id, secret_hash, owner, scopes, created)
+             VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
             params![issued.id(), issued.hash().to_hex(), owner, scopes.join(" ")],
         )?;
         Ok(issued)
@@ -254,8 +268,9 @@ impl UserStore {
     /// When the database cannot be read.
     pub fn list_api_keys(&self) -> Result<Vec<ApiKeyInfo>, StoreError> {
         let conn = self.pool.get()?;
-        let mut statement =
-            conn.prepare("SELECT id, owner, scopes, revoked FROM api_keys ORDER BY owner, id")?;
+        let mut statement = conn.prepare(
+            "SELECT id, owner, scopes, revoked, created FROM api_keys ORDER BY owner, id",
+        )?;
         let rows = statement.query_map([], |row| {
             let scopes: String = row.get(2)?;
             Ok(ApiKeyInfo {
@@ -263,6 +278,7 @@ impl UserStore {
                 owner: row.get(1)?,
                 scopes: split_scopes(&scopes),
                 revoked: row.get(3)?,
+                created: row.get(4)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -470,7 +486,8 @@ mod tests {
         let (store, _dir) = open_store();
         let issued = store.create_api_key("alice", &[]).unwrap();
 
-        let listed = store.list_api_keys().unwrap();
+        let mut listed = store.list_api_keys().unwrap();
+        let created = listed[0].created.take().expect("a creation time");
 
         assert_eq!(
             listed,
@@ -479,8 +496,43 @@ mod tests {
                 owner: "alice".to_owned(),
                 scopes: Vec::new(),
                 revoked: false,
+                created: None,
             }]
         );
+        assert_eq!(created.len(), "2026-01-31T12:00:00Z".len());
+        assert!(
+            created.starts_with("20") && created.ends_with('Z'),
+            "{created}"
+        );
+    }
+
+    #[test]
+    fn store_adds_the_creation_time_to_an_older_key_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("users.sqlite3");
+        let old = rusqlite::Connection::open(&path).unwrap();
+        old.execute_batch(
+            "CREATE TABLE users (username TEXT PRIMARY KEY NOT NULL,
+                 password_hash TEXT NOT NULL, scopes TEXT NOT NULL);
+             INSERT INTO users VALUES ('alice', 'x', 'authenticated');
+             CREATE TABLE api_keys (id TEXT PRIMARY KEY NOT NULL, secret_hash TEXT NOT NULL,
+                 owner TEXT NOT NULL REFERENCES users (username) ON DELETE CASCADE,
+                 scopes TEXT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
+             INSERT INTO api_keys VALUES ('ffffffffffffffff', '00', 'alice', '', 0);",
+        )
+        .unwrap();
+        drop(old);
+
+        let store = UserStore::open(&path).unwrap();
+        let issued = store.create_api_key("alice", &[]).unwrap();
+        let listed = store.list_api_keys().unwrap();
+
+        // Listed by id: the new key's random id sorts before the old one's.
+        assert_eq!(listed.len(), 2);
+        assert_eq!(listed[0].id, issued.id());
+        assert!(listed[0].created.is_some());
+        assert_eq!(listed[1].id, "ffffffffffffffff");
+        assert_eq!(listed[1].created, None);
     }
 
     #[test]

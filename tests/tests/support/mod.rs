@@ -10,6 +10,7 @@ use std::path::Path;
 use actix_test::TestServer;
 use actix_web::cookie::Key;
 use actix_web::{web, App};
+use auth_actix::session::actix_session::storage::SessionStore;
 use auth_actix::session::CookieSessionStore;
 use auth_tests::serve;
 use examples::demo::{self, UserStore};
@@ -25,18 +26,24 @@ pub(crate) fn demo_server() -> (TestServer, TempDir) {
 /// A demo server, as the demo binary builds it, on the database at `path`, with sessions in
 /// cookies.
 pub(crate) fn serve_demo(path: &Path) -> TestServer {
+    serve_demo_with(path, Key::generate(), CookieSessionStore::default)
+}
+
+/// A demo server, as the demo binary builds it, on the database at `path`, with the session
+/// cookie's key `key` and sessions in the stores `storage` makes.
+pub(crate) fn serve_demo_with<S, F>(path: &Path, key: Key, storage: F) -> TestServer
+where
+    S: SessionStore + 'static,
+    F: Fn() -> S + Clone + Send + 'static,
+{
     let store = UserStore::open(path).expect("the store opens");
-    let key = Key::generate();
     let sessions = web::Data::new(demo::session_backend(store.clone(), &key));
     let signer = web::Data::new(demo::token_signer(&key));
 
     serve(move || {
         App::new()
             .wrap(demo::middleware(store.clone(), &key))
-            .wrap(demo::session_middleware(
-                CookieSessionStore::default(),
-                key.clone(),
-            ))
+            .wrap(demo::session_middleware(storage(), key.clone()))
             .app_data(web::Data::new(store.clone()))
             .app_data(sessions.clone())
             .app_data(signer.clone())
