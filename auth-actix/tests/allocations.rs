@@ -1,7 +1,6 @@
 //! Heap allocations per request: none in the chain's dispatch and the guard's decision, and
 //! a known, small number in the middleware around them.
 
-use actix_web::dev::Service as _;
 use actix_web::test::{self, TestRequest};
 use actix_web::{web, App, HttpRequest, HttpResponse};
 use allocation_counter::measure;
@@ -39,7 +38,11 @@ impl AuthenticationBackend for Keyed {
     type User = SimpleUser;
 
     fn challenge(&self) -> Option<Challenge> {
-        Some(Challenge::new(if self.bearer { "Bearer" } else { "ApiKey" }))
+        Some(Challenge::new(if self.bearer {
+            "Bearer"
+        } else {
+            "ApiKey"
+        }))
     }
 
     async fn authenticate(
@@ -136,7 +139,10 @@ async fn probe_lines(header: Option<(&'static str, &'static str)>) -> Vec<(Strin
 async fn dispatch_and_decision_do_not_allocate_for_a_user() {
     let lines = probe_lines(Some(("x-d", "yes"))).await;
 
-    let outcomes: Vec<_> = lines.iter().map(|(name, _, passed)| (&**name, *passed)).collect();
+    let outcomes: Vec<_> = lines
+        .iter()
+        .map(|(name, _, passed)| (&**name, *passed))
+        .collect();
     assert_eq!(
         outcomes,
         [
@@ -177,11 +183,11 @@ async fn ok() -> HttpResponse {
 }
 
 /// Allocations of one request through `app`, which never waits.
-async fn per_request<S>(app: &S, header: Option<(&'static str, &'static str)>) -> u64
+async fn per_request<S, B>(app: &S, header: Option<(&'static str, &'static str)>) -> u64
 where
     S: actix_web::dev::Service<
         actix_http::Request,
-        Response = actix_web::dev::ServiceResponse,
+        Response = actix_web::dev::ServiceResponse<B>,
         Error = actix_web::Error,
     >,
 {
@@ -221,7 +227,11 @@ async fn middleware_adds_few_allocations_per_request() {
     let user = per_request(&wrapped, Some(("x-d", "yes"))).await;
 
     println!("bare {baseline}, anonymous {anonymous}, user {user}");
-    // The stored authentication is one boxed extension, the user another.
-    assert!(anonymous <= baseline + 1, "bare {baseline}, anonymous {anonymous}");
-    assert!(user <= baseline + 2, "bare {baseline}, user {user}");
+    // The middleware's future is boxed (actix's `Service` needs a nameable future type), and
+    // the stored authentication is one boxed extension, the user another.
+    assert!(
+        anonymous <= baseline + 2,
+        "bare {baseline}, anonymous {anonymous}"
+    );
+    assert!(user <= baseline + 3, "bare {baseline}, user {user}");
 }

@@ -3,15 +3,18 @@
 //! `cargo bench -p auth-bench` runs them all; `cargo bench -p auth-bench -- basic` only the
 //! argon2 ones, which are slow by design and reported on their own.
 
-#![allow(missing_docs, reason = "criterion's macros write undocumented functions")]
+#![allow(
+    missing_docs,
+    reason = "criterion's macros write undocumented functions"
+)]
 
 use std::any::Any;
 use std::hint::black_box;
 
-use auth_actix::session::SessionExt as _;
 use actix_web::test::TestRequest;
 use auth_actix::api_key::ApiKeyBackend;
 use auth_actix::basic::BasicBackend;
+use auth_actix::session::SessionExt as _;
 use auth_actix::{
     is_safe_next, AuthError, Authenticated, AuthenticationBackend, Chain, Credentials, HeaderList,
     RequestView, ScopeExpr, SimpleUser,
@@ -125,7 +128,11 @@ fn api_key(c: &mut Criterion) {
         c,
         "api_key",
         &backend,
-        &[("anonymous", &anonymous), ("valid", &valid), ("invalid", &invalid)],
+        &[
+            ("anonymous", &anonymous),
+            ("valid", &valid),
+            ("invalid", &invalid),
+        ],
     );
 }
 
@@ -142,7 +149,11 @@ fn jwt(c: &mut Criterion) {
         c,
         "jwt_hs256",
         &hs256,
-        &[("anonymous", &anonymous), ("valid", &valid), ("invalid", &invalid)],
+        &[
+            ("anonymous", &anonymous),
+            ("valid", &valid),
+            ("invalid", &invalid),
+        ],
     );
 
     let (cached, token) = rs256_backend();
@@ -152,7 +163,11 @@ fn jwt(c: &mut Criterion) {
         c,
         "jwt_rs256_cached",
         &cached,
-        &[("anonymous", &anonymous), ("valid", &valid), ("invalid", &invalid)],
+        &[
+            ("anonymous", &anonymous),
+            ("valid", &valid),
+            ("invalid", &invalid),
+        ],
     );
 
     let (uncached, token) = rs256_backend_uncached();
@@ -196,7 +211,11 @@ fn basic(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("basic_argon2");
     group.sample_size(10);
-    for (name, headers) in [("anonymous", &anonymous), ("valid", &valid), ("invalid", &invalid)] {
+    for (name, headers) in [
+        ("anonymous", &anonymous),
+        ("valid", &valid),
+        ("invalid", &invalid),
+    ] {
         let request = RequestView::new("GET", "/guarded", "", headers);
         group.bench_function(name, |b| {
             b.iter(|| black_box(answer(&backend, black_box(&request)).is_ok()))
@@ -231,7 +250,9 @@ fn decision(c: &mut Criterion) {
         b.iter(|| black_box(&granted).has_all(black_box(&["notes:read"])))
     });
     group.bench_function("flat/3 scopes pass", |b| {
-        b.iter(|| black_box(&granted).has_all(black_box(&["authenticated", "notes:read", "profile"])))
+        b.iter(|| {
+            black_box(&granted).has_all(black_box(&["authenticated", "notes:read", "profile"]))
+        })
     });
     group.bench_function("flat/3 scopes fail", |b| {
         b.iter(|| black_box(&granted).has_all(black_box(&["authenticated", "notes:read", "admin"])))
@@ -250,7 +271,10 @@ fn next(c: &mut Criterion) {
     for (name, value) in [
         ("safe", "/notes/42?tab=history"),
         ("unsafe", "//evil.example/login"),
-        ("long", "/a/very/long/path/that/keeps/going/and/going/with/some/query?x=1&y=2&z=3"),
+        (
+            "long",
+            "/a/very/long/path/that/keeps/going/and/going/with/some/query?x=1&y=2&z=3",
+        ),
     ] {
         group.bench_function(name, |b| b.iter(|| is_safe_next(black_box(value))));
     }
@@ -292,11 +316,19 @@ fn guard_in_process(c: &mut Criterion) {
     });
     for (name, header) in [
         ("api key", ("x-api-key", issued.api_key.clone())),
-        ("jwt hs256", ("authorization", format!("Bearer {}", issued.token))),
+        (
+            "jwt hs256",
+            ("authorization", format!("Bearer {}", issued.token)),
+        ),
     ] {
         group.bench_function(name, |b| {
             b.iter_batched(
-                || TestRequest::get().uri("/").insert_header(header.clone()).to_request(),
+                || {
+                    TestRequest::get()
+                        .uri("/")
+                        .insert_header(header.clone())
+                        .to_request()
+                },
                 |req| {
                     let res = system.block_on(auth_app.call(req)).unwrap();
                     assert!(res.status().is_success());

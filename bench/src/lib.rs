@@ -4,6 +4,7 @@
 //! Keys are made when a benchmark starts (no private key is kept in the repository); the
 //! HMAC secret and the session cookie key are fixed, since they protect nothing.
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use actix_web::cookie::Key;
@@ -31,7 +32,7 @@ pub const READ_SCOPE: &str = "notes:read";
 /// A scope no credential grants; the admin route requires it, so it answers 403.
 pub const ADMIN_SCOPE: &str = "admin";
 
-/// How many verified tokens the RS256 backend keeps.
+/// How many verified tokens a caching JWT backend keeps.
 pub const TOKEN_CACHE_CAPACITY: usize = 1024;
 
 /// The session cookie's key (64 bytes, fixed: the sessions protect nothing).
@@ -54,8 +55,7 @@ impl UserLoader for Loader {
     type User = SimpleUser;
 
     async fn load(&self, id: &str) -> Result<Option<Authenticated<SimpleUser>>, AuthError> {
-        Ok((id == USERNAME)
-            .then(|| Authenticated::new(SimpleUser::new(id), self.granted.clone())))
+        Ok((id == USERNAME).then(|| Authenticated::new(SimpleUser::new(id), self.granted.clone())))
     }
 
     fn auth_hash(&self, _user: &SimpleUser) -> String {
@@ -69,10 +69,12 @@ pub fn session_backend() -> SessionBackend<Loader> {
 }
 
 /// A Basic verifier holding one argon2id hash, deliberately slow as a real one is.
+///
+/// The hashes are made on first use: argon2 takes 19 MiB per hash, which the allocator keeps,
+/// and a server that never sees Basic credentials should not show them in its peak RSS.
 #[derive(Debug)]
 pub struct Verifier {
-    hash: String,
-    passwords: PasswordVerifier,
+    hashes: OnceLock<(String, PasswordVerifier)>,
     granted: Credentials,
 }
 
@@ -80,10 +82,18 @@ impl Verifier {
     /// A verifier for [`USERNAME`] with [`PASSWORD`].
     pub fn new() -> Self {
         Self {
-            hash: auth_actix::password::hash_password(PASSWORD).expect("argon2 hashes"),
-            passwords: PasswordVerifier::new().expect("argon2 parameters"),
+            hashes: OnceLock::new(),
             granted: granted(),
         }
+    }
+
+    fn hashes(&self) -> &(String, PasswordVerifier) {
+        self.hashes.get_or_init(|| {
+            (
+                auth_actix::password::hash_password(PASSWORD).expect("argon2 hashes"),
+                PasswordVerifier::new().expect("argon2 parameters"),
+            )
+        })
     }
 }
 
@@ -100,9 +110,9 @@ impl BasicVerifier for Verifier {
         &self,
         credentials: &BasicCredentials,
     ) -> Result<Option<Authenticated<SimpleUser>>, AuthError> {
-        let stored = (credentials.username() == USERNAME).then_some(self.hash.as_str());
-        let valid = self
-            .passwords
+        let (hash, passwords) = self.hashes();
+        let stored = (credentials.username() == USERNAME).then_some(hash.as_str());
+        let valid = passwords
             .verify(credentials.password(), stored)
             .map_err(|_| AuthError::unavailable("password hashing failed"))?;
         Ok(valid.then(|| Authenticated::new(SimpleUser::new(USERNAME), self.granted.clone())))
@@ -120,7 +130,7 @@ pub fn api_keys() -> (MemoryKeyStore<SimpleUser>, String) {
 
 /// An API key of the right shape that the store does not know.
 pub const UNKNOWN_API_KEY: &str =
-    "ak_0000000000000000.0000000000000000000000000000000000000000000000000000000000000000";
+    "ak_0000000000000000_0000000000000000000000000000000000000000000000000000000000000000";
 
 /// An RS256 key pair: the signer and the public key set.
 pub fn rs256_keys() -> (TokenSigner, KeySet) {
@@ -140,6 +150,11 @@ pub fn hs256_backend() -> JwtBackend<KeySet> {
         [Algorithm::HS256],
     )
     .expect("one algorithm")
+}
+
+/// The HS256 backend with a cache of verified tokens.
+pub fn hs256_backend_cached() -> JwtBackend<KeySet> {
+    hs256_backend().cache_verified_tokens(TOKEN_CACHE_CAPACITY, Duration::from_secs(300))
 }
 
 /// A token for [`USERNAME`] granting [`READ_SCOPE`], valid for an hour.

@@ -244,7 +244,9 @@ impl<K: KeySource, M> JwtBackend<K, M> {
     }
 
     async fn verify_bytes(&self, raw: &[u8]) -> Result<Claims, AuthError> {
-        self.verify_with_keys(raw).await.map(|(claims, _, _)| claims)
+        self.verify_with_keys(raw)
+            .await
+            .map(|(claims, _, _)| claims)
     }
 
     /// Verifies a token, answering its claims with the key set and key id that verified it.
@@ -269,7 +271,10 @@ impl<K: KeySource, M> JwtBackend<K, M> {
 
     /// A cached verification of this token that still holds: fresh, and made with the key
     /// set the key source hands out now.
-    async fn cached(&self, digest: Option<&cache::TokenDigest>) -> Result<Option<Verified>, AuthError> {
+    async fn cached(
+        &self,
+        digest: Option<&cache::TokenDigest>,
+    ) -> Result<Option<Verified>, AuthError> {
         let (Some(cache), Some(digest)) = (&self.cache, digest) else {
             return Ok(None);
         };
@@ -315,7 +320,12 @@ impl<K: KeySource, M: ClaimsMapper> JwtBackend<K, M> {
                 keys,
                 kid,
             };
-            cache.insert(digest, verified, jsonwebtoken::get_current_timestamp(), expires_at);
+            cache.insert(
+                digest,
+                verified,
+                jsonwebtoken::get_current_timestamp(),
+                expires_at,
+            );
         }
         Ok(Some(Authenticated::new(user, scopes)))
     }
@@ -858,7 +868,10 @@ mod tests {
     #[test]
     fn jwt_cache_answers_a_repeated_token_with_the_same_user_and_scopes() {
         let backend = cached_rsa_backend(8);
-        let token = format!("Bearer {}", rsa_signer().sign("ada", &["notes:read"]).unwrap());
+        let token = format!(
+            "Bearer {}",
+            rsa_signer().sign("ada", &["notes:read"]).unwrap()
+        );
 
         let first = run(&backend, &token).unwrap().unwrap();
         assert_eq!(cache_len(&backend), 1);

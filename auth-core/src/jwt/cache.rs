@@ -71,7 +71,13 @@ impl TokenCache {
     }
 
     /// Keeps a token verified at `now` that expires at `expires_at` (its `exp`).
-    pub(crate) fn insert(&self, digest: TokenDigest, verified: Verified, now: u64, expires_at: u64) {
+    pub(crate) fn insert(
+        &self,
+        digest: TokenDigest,
+        verified: Verified,
+        now: u64,
+        expires_at: u64,
+    ) {
         let stale_at = expires_at.min(now.saturating_add(self.max_age));
         if self.capacity == 0 || stale_at <= now {
             return;

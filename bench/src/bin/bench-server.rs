@@ -8,6 +8,7 @@
 //! MODE is one of:
 //! - `bare`: no middleware at all, the baseline;
 //! - `hs256`: the four-backend chain (session, HS256 JWT, API key, Basic), no session middleware;
+//! - `hs256-cached`: the same with the JWT backend caching verified tokens;
 //! - `rs256`: the same chain with an RS256 JWT backend caching verified tokens;
 //! - `rs256-uncached`: the same without the cache;
 //! - `session`: the `hs256` chain behind actix-session's cookie-store middleware.
@@ -59,7 +60,9 @@ fn write_credentials(path: &str, issued: &Issued) -> std::io::Result<()> {
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let [_, mode, port, credentials] = &args[..] else {
-        eprintln!("usage: bench-server bare|hs256|rs256|rs256-uncached|session PORT FILE");
+        eprintln!(
+            "usage: bench-server bare|hs256|hs256-cached|rs256|rs256-uncached|session PORT FILE"
+        );
         std::process::exit(2);
     };
     let port: u16 = port.parse().expect("a port number");
@@ -68,6 +71,10 @@ fn main() -> std::io::Result<()> {
     let (jwt, token) = match mode.as_str() {
         "bare" => (None, String::new()),
         "hs256" | "session" => (Some(auth_bench::hs256_backend()), auth_bench::hs256_token()),
+        "hs256-cached" => (
+            Some(auth_bench::hs256_backend_cached()),
+            auth_bench::hs256_token(),
+        ),
         "rs256" => {
             let (backend, token) = auth_bench::rs256_backend();
             (Some(backend), token)
