@@ -163,17 +163,16 @@ impl FromRequest for Scopes {
 pub(crate) fn authenticated_user<U: Clone + 'static>(
     req: &HttpRequest,
 ) -> Result<Option<U>, Denied> {
-    let auth = Authentication::of(req)?;
+    let extensions = req.extensions();
+    let auth = extensions
+        .get::<Authentication>()
+        .ok_or_else(Denied::missing_middleware)?;
     if !auth.authenticated {
         return Ok(None);
     }
     // The type check guards against a user left by another middleware with another user type.
     let stored = (auth.user_type == Some(TypeId::of::<U>()))
-        .then(|| {
-            req.extensions()
-                .get::<User<U>>()
-                .map(|User(user)| user.clone())
-        })
+        .then(|| extensions.get::<User<U>>().map(|User(user)| user.clone()))
         .flatten();
     stored.map(Some).ok_or_else(Denied::user_type_mismatch::<U>)
 }

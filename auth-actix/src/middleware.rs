@@ -7,6 +7,7 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::rc::Rc;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
@@ -212,7 +213,8 @@ where
         let shared = Arc::clone(&self.shared);
 
         async move {
-            let outcome = shared.authenticate(&req).await;
+            let slot = SessionCookieSlot::default();
+            let outcome = shared.authenticate(&req, &slot).await;
 
             match outcome {
                 Outcome::Failed(err) => return Ok(shared.refuse(req, err).await),
@@ -231,7 +233,7 @@ where
 
             let response = service.call(req).await?;
             #[cfg(feature = "session")]
-            crate::session::order::check(&response);
+            crate::session::order::check(&response, &slot);
             Ok(response.map_into_left_body())
         }
         .boxed_local()
@@ -243,10 +245,15 @@ where
     L::User: AuthUser,
 {
     /// Runs the chain, turning a panic or a timeout into an "unavailable" error.
-    async fn authenticate(&self, req: &ServiceRequest) -> Outcome<L::User> {
+    async fn authenticate(
+        &self,
+        req: &ServiceRequest,
+        slot: &SessionCookieSlot,
+    ) -> Outcome<L::User> {
         let headers = Headers(req.headers());
-        // Backends written for actix (such as the session backend) find the request here.
-        let lent: [&dyn Any; 1] = [req.request()];
+        // Backends written for actix (such as the session backend) find the request here, and
+        // the session backend its slot.
+        let lent: [&dyn Any; 2] = [req.request(), slot];
         let view = RequestView::new(
             req.method().as_str(),
             req.path(),
@@ -258,7 +265,14 @@ where
 
         let current = Cell::new(0);
         let run = AssertUnwindSafe(self.chain.authenticate_tracked(&view, &current)).catch_unwind();
-        let result = actix_web::rt::time::timeout(self.timeout, run).await;
+        // Most chains answer without waiting: the timer, which costs a registration with the
+        // runtime's timer wheel, is armed only for a chain that has to wait.
+        let mut run = std::pin::pin!(run);
+        let first = std::future::poll_fn(|cx| Poll::Ready(run.as_mut().poll(cx))).await;
+        let result = match first {
+            Poll::Ready(done) => Ok(done),
+            Poll::Pending => actix_web::rt::time::timeout(self.timeout, run).await,
+        };
 
         let backend = self.chain.backend_names()[current.get()];
         match result {
@@ -348,11 +362,45 @@ where
     extensions.insert(User(user));
 }
 
+/// Where the session backend leaves its cookie's name for the response check, lent to the
+/// chain for one request.
+#[derive(Default)]
+pub(crate) struct SessionCookieSlot(Cell<Option<Arc<str>>>);
+
+#[cfg_attr(
+    not(feature = "session"),
+    allow(dead_code, reason = "only sessions use the slot")
+)]
+impl SessionCookieSlot {
+    pub(crate) fn set(&self, name: Arc<str>) {
+        self.0.set(Some(name));
+    }
+
+    pub(crate) fn take(&self) -> Option<Arc<str>> {
+        self.0.take()
+    }
+}
+
 /// actix's header map seen through the framework-neutral [`HeaderSource`].
 struct Headers<'a>(&'a HeaderMap);
 
+/// Up to this many distinct header names, a lookup scans the request's headers.
+const SCAN_LIMIT: usize = 16;
+
 impl HeaderSource for Headers<'_> {
     fn nth(&self, name: &str, index: usize) -> Option<&[u8]> {
+        // Looking a `&str` up makes actix parse it into a `HeaderName` first, which allocates
+        // for a name outside the standard set (`X-API-Key`, say): comparing the few names of
+        // a usual request is cheaper. Names are stored lowercase and compared regardless of
+        // case; the values of one name come in the same order either way.
+        if self.0.len_keys() <= SCAN_LIMIT {
+            return self
+                .0
+                .iter()
+                .filter(|(stored, _)| stored.as_str().eq_ignore_ascii_case(name))
+                .nth(index)
+                .map(|(_, value)| value.as_bytes());
+        }
         self.0
             .get_all(name)
             .nth(index)

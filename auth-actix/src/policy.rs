@@ -2,10 +2,10 @@
 
 use actix_web::error::UrlGenerationError;
 use actix_web::http::header;
-use actix_web::HttpRequest;
+use actix_web::{HttpMessage, HttpRequest};
 use std::fmt;
 
-use auth_core::{is_safe_next, is_websocket_upgrade, Challenge, ScopeExpr};
+use auth_core::{is_safe_next, is_websocket_upgrade, Challenge, Credentials, ScopeExpr};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use crate::response::Denied;
@@ -151,22 +151,28 @@ impl Policy {
     ///
     /// The refusal, which renders as the response to send: see [`Denied`].
     pub fn check(&self, req: &HttpRequest) -> Result<(), Denied> {
-        let auth = Authentication::of(req)?;
+        // Read in place: a request that passes copies nothing out of the extensions.
+        let refused = {
+            let extensions = req.extensions();
+            let auth = extensions
+                .get::<Authentication>()
+                .ok_or_else(Denied::missing_middleware)?;
+            let allowed = self.admits(auth);
 
-        let allowed = self.admits(&auth);
-
-        tracing::debug!(
-            target: TARGET,
-            handler = self.handler,
-            backend = auth.backend,
-            required_scopes = %ScopeRequirement(self),
-            outcome = if allowed { "allowed" } else { "denied" },
-            "authorization decision"
-        );
-        if allowed {
-            Ok(())
-        } else {
-            Err(self.refuse(req, &auth))
+            tracing::debug!(
+                target: TARGET,
+                handler = self.handler,
+                backend = auth.backend,
+                required_scopes = %ScopeRequirement(self),
+                outcome = if allowed { "allowed" } else { "denied" },
+                "authorization decision"
+            );
+            (!allowed).then(|| auth.clone())
+        };
+        // The refusal may need the extensions mutably (a redirect reads the connection info).
+        match refused {
+            None => Ok(()),
+            Some(auth) => Err(self.refuse(req, &auth)),
         }
     }
 
@@ -183,8 +189,11 @@ impl Policy {
         if let Some(code) = self.status_code {
             return Denied::status(code, auth);
         }
-        let insufficient = auth.bearer.then(|| self.insufficient_scope(auth));
-        Denied::forbidden(insufficient)
+        if auth.bearer {
+            Denied::insufficient_scope(*self, auth.credentials.clone())
+        } else {
+            Denied::forbidden(None)
+        }
     }
 
     /// The refusal of an authenticated user whom an object check turned away: 403, or the
@@ -201,10 +210,10 @@ impl Policy {
     /// The missing scopes of the plain list come first, then a minimal set for the expression
     /// ([`ScopeExpr::satisfying_set`]). When only giving up a scope would help (a `not` term),
     /// the challenge carries no `scope` parameter at all: there is nothing to ask for.
-    fn insufficient_scope(&self, auth: &Authentication) -> Challenge {
+    pub(crate) fn insufficient_scope(&self, credentials: &Credentials) -> Challenge {
         let challenge = Challenge::new("Bearer").param("error", "insufficient_scope");
-        let mut wanted: Vec<&str> = auth.credentials.missing(self.scopes).collect();
-        match self.expr.map(|expr| expr.satisfying_set(&auth.credentials)) {
+        let mut wanted: Vec<&str> = credentials.missing(self.scopes).collect();
+        match self.expr.map(|expr| expr.satisfying_set(credentials)) {
             Some(None) => return challenge,
             Some(Some(extra)) => {
                 for scope in extra {

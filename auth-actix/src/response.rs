@@ -6,9 +6,9 @@ use std::sync::Arc;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, HttpResponseBuilder, ResponseError};
-use auth_core::{ChainError, Challenge, ErrorKind};
+use auth_core::{ChainError, Challenge, Credentials, ErrorKind};
 
-use crate::{Authentication, TARGET};
+use crate::{Authentication, Policy, TARGET};
 
 /// A backend's error, as handed to the middleware's `on_error` handler.
 ///
@@ -84,6 +84,9 @@ pub struct Denied {
 enum Reason {
     Unauthorized(Arc<[Challenge]>),
     Forbidden(Option<Challenge>),
+    /// A bearer user lacking scopes: 403 with an `insufficient_scope` challenge, which is
+    /// written only if the response is (the guard's decision itself allocates nothing).
+    InsufficientScope(Policy, Credentials),
     Status(StatusCode),
     Redirect(String),
     BadRequest(&'static str),
@@ -99,6 +102,10 @@ impl Denied {
     /// An authenticated user without a required scope: 403.
     pub(crate) fn forbidden(insufficient: Option<Challenge>) -> Self {
         Self::new(Reason::Forbidden(insufficient))
+    }
+
+    pub(crate) fn insufficient_scope(policy: Policy, credentials: Credentials) -> Self {
+        Self::new(Reason::InsufficientScope(policy, credentials))
     }
 
     /// A guard's own status code; a 401 still carries the chain's challenges.
@@ -175,7 +182,7 @@ impl ResponseError for Denied {
     fn status_code(&self) -> StatusCode {
         match &self.reason {
             Reason::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            Reason::Forbidden(_) => StatusCode::FORBIDDEN,
+            Reason::Forbidden(_) | Reason::InsufficientScope(..) => StatusCode::FORBIDDEN,
             Reason::Status(status) => *status,
             Reason::Redirect(_) => StatusCode::SEE_OTHER,
             Reason::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -192,6 +199,9 @@ impl ResponseError for Denied {
                 }
             }
             Reason::Forbidden(Some(challenge)) => append_challenge(&mut response, challenge),
+            Reason::InsufficientScope(policy, credentials) => {
+                append_challenge(&mut response, &policy.insufficient_scope(credentials));
+            }
             Reason::Redirect(location) => {
                 return response
                     .insert_header((header::LOCATION, location.as_str()))
@@ -199,7 +209,15 @@ impl ResponseError for Denied {
             }
             _ => {}
         }
-        text(response, self.to_string())
+        // The reason phrase is static: the body is not copied.
+        let body = match self.reason {
+            Reason::BadRequest(message) => message,
+            _ => self
+                .status_code()
+                .canonical_reason()
+                .unwrap_or("Request refused"),
+        };
+        response.content_type(mime_text_plain()).body(body)
     }
 }
 

@@ -97,7 +97,7 @@ impl<L: UserLoader> AuthenticationBackend for SessionBackend<L> {
             );
             return Err(AuthError::unavailable("sessions are unavailable"));
         };
-        order::expect_cookie(http, &self.inner.cookie_name);
+        order::expect_cookie(request, &self.inner.cookie_name);
         let session = http.get_session();
 
         let Some(login) = StoredLogin::read(&session) else {

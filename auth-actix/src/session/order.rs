@@ -3,41 +3,42 @@
 //! actix runs the last `.wrap` first. When `SessionMiddleware` is wrapped before (inside) the
 //! authentication middleware, the chain runs before the session is loaded: the session
 //! backend sees an empty session and every request is anonymous, which fails closed but
-//! breaks every login. The session backend leaves the cookie's name on the request; when
-//! the response reaches the authentication middleware already carrying that cookie, the
-//! session middleware ran inside it, and this is logged as an error.
+//! breaks every login. The session backend leaves the cookie's name in a slot the middleware
+//! lends it for the request (no allocation, no request extension); when the response reaches
+//! the authentication middleware already carrying that cookie, the session middleware ran
+//! inside it, and this is logged as an error.
 
 use std::sync::Arc;
 
 use actix_web::dev::ServiceResponse;
 use actix_web::http::header::SET_COOKIE;
-use actix_web::{HttpMessage, HttpRequest};
+use auth_core::RequestView;
 
+use crate::middleware::SessionCookieSlot;
 use crate::TARGET;
 
-/// The session cookie's name, left on a request by the session backend.
-struct SessionCookie(Arc<str>);
-
-/// Notes on `req` that its response should not carry the session cookie yet.
-pub(super) fn expect_cookie(req: &HttpRequest, name: &Arc<str>) {
-    req.extensions_mut().insert(SessionCookie(Arc::clone(name)));
+/// Notes in the slot the middleware lent that the response should not carry the session
+/// cookie yet; outside the middleware there is nothing to check.
+pub(super) fn expect_cookie(request: &RequestView<'_>, name: &Arc<str>) {
+    if let Some(slot) = request.extension::<SessionCookieSlot>() {
+        slot.set(Arc::clone(name));
+    }
 }
 
 /// Logs an error when the session cookie was set inside the authentication middleware.
-pub(crate) fn check<B>(response: &ServiceResponse<B>) {
-    let extensions = response.request().extensions();
-    let Some(SessionCookie(name)) = extensions.get::<SessionCookie>() else {
+pub(crate) fn check<B>(response: &ServiceResponse<B>, slot: &SessionCookieSlot) {
+    let Some(name) = slot.take() else {
         return;
     };
 
     let set_inside = response
         .headers()
         .get_all(SET_COOKIE)
-        .any(|value| sets_cookie(value.as_bytes(), name));
+        .any(|value| sets_cookie(value.as_bytes(), &name));
     if set_inside {
         tracing::error!(
             target: TARGET,
-            cookie = &**name,
+            cookie = &*name,
             "SessionMiddleware runs inside AuthenticationMiddleware, so sessions never \
              authenticate: call .wrap(SessionMiddleware) after .wrap(AuthenticationMiddleware)"
         );

@@ -2,10 +2,12 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use jsonwebtoken::{Algorithm, Validation};
 
+use super::cache::{self, TokenCache, Verified};
 use super::rules::{self, Rules};
 use super::token::{self, Token, DEFAULT_MAX_TOKEN_LEN};
 use super::{Claims, ClaimsMapper, JwtError, KeySet, KeySource, ScopeClaims, SubjectUser};
@@ -61,6 +63,7 @@ pub struct JwtBackend<K, M = SubjectUser> {
     name: &'static str,
     query_param: Option<String>,
     max_token_len: usize,
+    cache: Option<TokenCache>,
 }
 
 impl<K: KeySource> JwtBackend<K> {
@@ -81,6 +84,7 @@ impl<K: KeySource> JwtBackend<K> {
             name: "jwt",
             query_param: None,
             max_token_len: DEFAULT_MAX_TOKEN_LEN,
+            cache: None,
         })
     }
 }
@@ -154,6 +158,20 @@ impl<K, M> JwtBackend<K, M> {
         self
     }
 
+    /// Keeps up to `capacity` verified tokens, each for at most `max_age`, so that a token
+    /// sent again skips the signature check.
+    ///
+    /// Worth it for public-key algorithms (RS256 takes tens of microseconds to check), not
+    /// for HMAC. A token is cached only once fully verified, under the SHA-256 digest of the
+    /// whole token, so no other token ever matches its entry. The entry goes stale at the
+    /// token's `exp` (without the leeway), after `max_age`, or as soon as the key source
+    /// hands out another key set (a rotation or a refresh drops every entry it verified). The
+    /// user mapping runs on every request, cached or not. Off by default.
+    pub fn cache_verified_tokens(mut self, capacity: usize, max_age: Duration) -> Self {
+        self.cache = Some(TokenCache::new(capacity, max_age));
+        self
+    }
+
     /// Builds users with this function of the claims instead.
     pub fn map_user<U, F>(self, mapper: F) -> JwtBackend<K, F>
     where
@@ -174,6 +192,7 @@ impl<K, M> JwtBackend<K, M> {
             name: self.name,
             query_param: self.query_param,
             max_token_len: self.max_token_len,
+            cache: self.cache,
         }
     }
 
@@ -225,6 +244,16 @@ impl<K: KeySource, M> JwtBackend<K, M> {
     }
 
     async fn verify_bytes(&self, raw: &[u8]) -> Result<Claims, AuthError> {
+        self.verify_with_keys(raw)
+            .await
+            .map(|(claims, _, _)| claims)
+    }
+
+    /// Verifies a token, answering its claims with the key set and key id that verified it.
+    async fn verify_with_keys(
+        &self,
+        raw: &[u8],
+    ) -> Result<(Claims, KeySet, Option<Arc<str>>), AuthError> {
         let token = Token::parse(raw, self.max_token_len)?;
 
         let allowed = Algorithm::from_str(token.algorithm())
@@ -237,7 +266,23 @@ impl<K: KeySource, M> JwtBackend<K, M> {
         let keys = self.keys.key_set(token.kid()).await?;
         let claims = check_signature(&token, algorithm, validation, &keys)?;
         self.rules.check_required(&claims)?;
-        Ok(claims)
+        Ok((claims, keys, token.kid().map(Arc::from)))
+    }
+
+    /// A cached verification of this token that still holds: fresh, and made with the key
+    /// set the key source hands out now.
+    async fn cached(
+        &self,
+        digest: Option<&cache::TokenDigest>,
+    ) -> Result<Option<Verified>, AuthError> {
+        let (Some(cache), Some(digest)) = (&self.cache, digest) else {
+            return Ok(None);
+        };
+        let Some(hit) = cache.get(digest, jsonwebtoken::get_current_timestamp()) else {
+            return Ok(None);
+        };
+        let current = self.keys.key_set(hit.kid.as_deref()).await?;
+        Ok(current.same_as(&hit.keys).then_some(hit))
     }
 }
 
@@ -249,8 +294,13 @@ impl<K: KeySource, M: ClaimsMapper> JwtBackend<K, M> {
         let Some(raw) = token::locate(request, self.query_param.as_deref())? else {
             return Ok(None);
         };
-        let claims = self.verify_bytes(raw).await?;
+        let digest = self.cache.as_ref().map(|_| cache::digest(raw));
+        if let Some(hit) = self.cached(digest.as_ref()).await? {
+            let user = self.mapper.map(&hit.claims)?;
+            return Ok(Some(Authenticated::new(user, hit.scopes)));
+        }
 
+        let (claims, keys, kid) = self.verify_with_keys(raw).await?;
         let mut scopes = self.scopes.read(&claims)?;
         if !self.granted.is_empty() {
             scopes = scopes
@@ -260,6 +310,23 @@ impl<K: KeySource, M: ClaimsMapper> JwtBackend<K, M> {
                 .collect::<Credentials>();
         }
         let user = self.mapper.map(&claims)?;
+
+        if let (Some(cache), Some(digest), Some(expires_at)) =
+            (&self.cache, digest, claims.expires_at())
+        {
+            let verified = Verified {
+                claims: Arc::new(claims),
+                scopes: scopes.clone(),
+                keys,
+                kid,
+            };
+            cache.insert(
+                digest,
+                verified,
+                jsonwebtoken::get_current_timestamp(),
+                expires_at,
+            );
+        }
         Ok(Some(Authenticated::new(user, scopes)))
     }
 }
@@ -295,15 +362,15 @@ impl<K: fmt::Debug, M> fmt::Debug for JwtBackend<K, M> {
             .field("audiences", &self.rules.audiences())
             .field("scope_claims", &self.scopes)
             .field("keys", &self.keys)
+            .field("token_cache", &self.cache.as_ref().map(TokenCache::limits))
             .finish_non_exhaustive()
     }
 }
 
 /// Checks the signature with each key that may have made it, then the registered claims.
-// TODO(performance): every RS256 request pays a full signature check (and `jsonwebtoken`
-// parses the key again each time); a bounded cache of verified tokens, keyed by the token's
-// hash and honouring `exp`, would make repeated tokens cheap. It would sit here, in front of
-// the loop.
+///
+/// Every call pays the full signature check; [`JwtBackend::cache_verified_tokens`] spares it
+/// for tokens sent again.
 fn check_signature(
     token: &Token<'_>,
     algorithm: Algorithm,
@@ -769,5 +836,139 @@ mod tests {
         assert!(!debug.contains("secret for tests"));
         assert!(!debug.contains("97, 32, 115"));
         assert!(debug.contains("HS256"));
+    }
+
+    /// A key source whose keys a test can replace, as a JWKS refresh does.
+    struct Swappable(std::sync::Mutex<KeySet>);
+
+    impl KeySource for Swappable {
+        async fn key_set(&self, _kid: Option<&str>) -> Result<KeySet, AuthError> {
+            Ok(self.0.lock().unwrap().clone())
+        }
+    }
+
+    fn rsa_signer() -> TokenSigner {
+        TokenSigner::rs256_pem(test_keys::rsa().private_pem.as_bytes()).unwrap()
+    }
+
+    fn rsa_keys() -> KeySet {
+        KeySet::from_pem(test_keys::rsa().public_pem.as_bytes()).unwrap()
+    }
+
+    fn cached_rsa_backend(capacity: usize) -> JwtBackend<KeySet> {
+        JwtBackend::new(rsa_keys(), [Algorithm::RS256])
+            .unwrap()
+            .cache_verified_tokens(capacity, Duration::from_secs(300))
+    }
+
+    fn cache_len<K, M>(backend: &JwtBackend<K, M>) -> usize {
+        backend.cache.as_ref().unwrap().len()
+    }
+
+    #[test]
+    fn jwt_cache_answers_a_repeated_token_with_the_same_user_and_scopes() {
+        let backend = cached_rsa_backend(8);
+        let token = format!(
+            "Bearer {}",
+            rsa_signer().sign("ada", &["notes:read"]).unwrap()
+        );
+
+        let first = run(&backend, &token).unwrap().unwrap();
+        assert_eq!(cache_len(&backend), 1);
+        let second = run(&backend, &token).unwrap().unwrap();
+
+        assert_eq!(cache_len(&backend), 1);
+        assert_eq!(second.user.username(), first.user.username());
+        assert_eq!(second.credentials, first.credentials);
+    }
+
+    #[test]
+    fn jwt_cache_never_lets_a_different_token_hit() {
+        let backend = cached_rsa_backend(8);
+        let raw = rsa_signer().sign("ada", &["notes:read"]).unwrap();
+        assert!(run(&backend, &format!("Bearer {raw}")).unwrap().is_some());
+
+        // The same header and claims with one signature character changed.
+        let mut tampered = raw.clone().into_bytes();
+        let last = tampered.len() - 2;
+        tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
+        let tampered = String::from_utf8(tampered).unwrap();
+        rejection(run(&backend, &format!("Bearer {tampered}")));
+
+        // Another valid token is verified on its own and maps to its own user.
+        let other = rsa_signer().sign("bob", &[]).unwrap();
+        let found = run(&backend, &format!("Bearer {other}")).unwrap().unwrap();
+        assert_eq!(found.user.username(), "bob");
+        assert!(found.credentials.is_empty());
+        assert_eq!(cache_len(&backend), 2);
+    }
+
+    #[test]
+    fn jwt_cache_entry_goes_stale_at_the_tokens_expiry() {
+        let backend = cached_rsa_backend(8);
+        let exp = now() + 120;
+        let mut claims = Map::new();
+        claims.insert("sub".into(), "ada".into());
+        claims.insert("exp".into(), exp.into());
+        let raw = rsa_signer().sign_claims(claims).unwrap();
+        assert!(run(&backend, &format!("Bearer {raw}")).unwrap().is_some());
+
+        let cache = backend.cache.as_ref().unwrap();
+        let digest = cache::digest(raw.as_bytes());
+        let exp = exp as u64;
+        assert!(cache.get(&digest, exp - 1).is_some());
+        assert!(cache.get(&digest, exp).is_none());
+    }
+
+    #[test]
+    fn jwt_cache_keeps_no_refused_token() {
+        let backend = cached_rsa_backend(8);
+        let signer = TokenSigner::rs256_pem(test_keys::other_rsa().private_pem.as_bytes());
+        let token = format!("Bearer {}", signer.unwrap().sign("ada", &[]).unwrap());
+
+        rejection(run(&backend, &token));
+        rejection(run(&backend, &token));
+        assert_eq!(cache_len(&backend), 0);
+    }
+
+    #[test]
+    fn jwt_cache_holds_at_most_its_capacity() {
+        let backend = cached_rsa_backend(2);
+        for name in ["a", "b", "c", "d"] {
+            let token = format!("Bearer {}", rsa_signer().sign(name, &[]).unwrap());
+            assert!(run(&backend, &token).unwrap().is_some());
+            assert!(cache_len(&backend) <= 2);
+        }
+    }
+
+    #[test]
+    fn jwt_cache_entry_dies_with_the_keys_that_verified_it() {
+        let source = Swappable(std::sync::Mutex::new(rsa_keys()));
+        let backend = JwtBackend::new(source, [Algorithm::RS256])
+            .unwrap()
+            .cache_verified_tokens(8, Duration::from_secs(300));
+        let token = format!("Bearer {}", rsa_signer().sign("ada", &[]).unwrap());
+        assert!(run(&backend, &token).unwrap().is_some());
+
+        // The key that signed the token is withdrawn: the cached verification no longer holds.
+        let other = KeySet::from_pem(test_keys::other_rsa().public_pem.as_bytes()).unwrap();
+        *backend.keys().0.lock().unwrap() = other;
+
+        rejection(run(&backend, &token));
+    }
+
+    #[test]
+    fn jwt_cache_maps_the_user_on_every_request() {
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let backend = cached_rsa_backend(8).map_user(|claims: &Claims| {
+            calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Ok(SimpleUser::new(claims.subject().unwrap_or_default()))
+        });
+        let token = format!("Bearer {}", rsa_signer().sign("ada", &[]).unwrap());
+
+        for _ in 0..3 {
+            assert!(run(&backend, &token).unwrap().is_some());
+        }
+        assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 3);
     }
 }

@@ -55,6 +55,7 @@
 //! ```
 
 mod backend;
+mod cache;
 mod claims;
 mod error;
 mod jwks;

@@ -86,8 +86,14 @@ impl<'a> Token<'a> {
             return Err(malformed("the token has an empty part"));
         }
         let header = decode(header).map_err(|_| malformed("the token header is not base64url"))?;
-        decode(payload).map_err(|_| malformed("the token payload is not base64url"))?;
-        decode(signature).map_err(|_| malformed("the token signature is not base64url"))?;
+        // The payload and signature are decoded once, by the signature check; here their form
+        // is checked without decoding them.
+        if !is_canonical_base64url(payload) {
+            return Err(malformed("the token payload is not base64url"));
+        }
+        if !is_canonical_base64url(signature) {
+            return Err(malformed("the token signature is not base64url"));
+        }
 
         let header: Map<String, Value> = serde_json::from_slice(&header)
             .map_err(|_| malformed("the token header is not a JSON object"))?;
@@ -123,6 +129,30 @@ impl<'a> Token<'a> {
 
 fn is_base64url(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'
+}
+
+/// Whether `part`, made of base64url characters only, decodes without padding: its length
+/// leaves no lone character, and the bits its last character holds past the data are zero.
+///
+/// This is exactly what decoding with `URL_SAFE_NO_PAD` accepts, without the decoding.
+fn is_canonical_base64url(part: &str) -> bool {
+    let Some(&last) = part.as_bytes().last() else {
+        return true;
+    };
+    let value = match last {
+        b'A'..=b'Z' => last - b'A',
+        b'a'..=b'z' => last - b'a' + 26,
+        b'0'..=b'9' => last - b'0' + 52,
+        b'-' => 62,
+        b'_' => 63,
+        _ => return false,
+    };
+    match part.len() % 4 {
+        0 => true,
+        2 => value & 0b1111 == 0,
+        3 => value & 0b11 == 0,
+        _ => false,
+    }
 }
 
 fn decode(part: &str) -> Result<Vec<u8>, base64::DecodeError> {
@@ -250,5 +280,21 @@ mod tests {
 
             assert_eq!(err.kind(), ErrorKind::Malformed, "{query}");
         }
+    }
+
+    #[test]
+    fn base64url_form_check_agrees_with_decoding() {
+        let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        for len in 0..9 {
+            for last in alphabet.chars() {
+                let part = format!("{}{last}", "Q".repeat(len));
+                assert_eq!(
+                    is_canonical_base64url(&part),
+                    decode(&part).is_ok(),
+                    "{part}"
+                );
+            }
+        }
+        assert!(is_canonical_base64url(""));
     }
 }
