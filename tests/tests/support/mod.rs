@@ -15,6 +15,8 @@ use auth_tests::serve;
 use examples::demo::{self, UserStore};
 use tempfile::TempDir;
 
+pub(crate) mod attack;
+
 /// A demo server on a fresh database; the directory holding it lives as long as the guard.
 pub(crate) fn demo_server() -> (TestServer, TempDir) {
     let dir = tempfile::tempdir().expect("a temporary directory");
@@ -25,8 +27,12 @@ pub(crate) fn demo_server() -> (TestServer, TempDir) {
 /// A demo server, as the demo binary builds it, on the database at `path`, with sessions in
 /// cookies.
 pub(crate) fn serve_demo(path: &Path) -> TestServer {
+    serve_demo_with_key(path, Key::generate())
+}
+
+/// As [`serve_demo`], with `key` as the session key (from which the token secret derives).
+pub(crate) fn serve_demo_with_key(path: &Path, key: Key) -> TestServer {
     let store = UserStore::open(path).expect("the store opens");
-    let key = Key::generate();
     let sessions = web::Data::new(demo::session_backend(store.clone(), &key));
     let signer = web::Data::new(demo::token_signer(&key));
 
