@@ -21,8 +21,8 @@ const DEFAULT_COOKIE: &str = "id";
 /// A session without a login is "not mine", so the next backend of the chain is asked. A
 /// session whose user no longer exists, whose credentials changed since the login (its
 /// [`auth_hash`](UserLoader::auth_hash) differs) or whose entries are unreadable is cleared
-/// and the request is anonymous too; a loader error refuses the request. It has no
-/// `WWW-Authenticate` challenge.
+/// and the request is anonymous too; a loader error refuses the request. Two session cookies
+/// on one request are ambiguous and refused with 400. It has no `WWW-Authenticate` challenge.
 ///
 /// actix-session's `SessionMiddleware` must run before the authentication middleware: wrap
 /// it last (see the [module documentation](super)). Cloning is cheap: keep one clone in the
@@ -98,6 +98,9 @@ impl<L: UserLoader> AuthenticationBackend for SessionBackend<L> {
             return Err(AuthError::unavailable("sessions are unavailable"));
         };
         order::expect_cookie(request, &self.inner.cookie_name);
+        // actix-session reads the first of several session cookies; a second one (planted
+        // from a sibling domain, say) makes the session ambiguous, so it is malformed.
+        request.cookie(&self.inner.cookie_name)?;
         let session = http.get_session();
 
         let Some(login) = StoredLogin::read(&session) else {

@@ -265,6 +265,7 @@ impl<K: KeySource, M> JwtBackend<K, M> {
 
         let keys = self.keys.key_set(token.kid()).await?;
         let claims = check_signature(&token, algorithm, validation, &keys)?;
+        rules::check_registered_types(&claims)?;
         self.rules.check_required(&claims)?;
         Ok((claims, keys, token.kid().map(Arc::from)))
     }

@@ -142,6 +142,39 @@ fn base_validation(algorithm: Algorithm) -> Validation {
     validation
 }
 
+/// Registered claims RFC 7519 defines as one string: `jsonwebtoken` also takes an array for
+/// `iss`, which would let a token naming a trusted issuer among others pass the issuer check.
+const STRING_CLAIMS: [&str; 3] = ["iss", "sub", "jti"];
+
+/// Registered claims RFC 7519 defines as a number of seconds.
+const NUMERIC_CLAIMS: [&str; 3] = ["exp", "nbf", "iat"];
+
+/// Refuses a token whose registered claims have another type than RFC 7519 gives them; a
+/// `null` claim counts as absent, as everywhere else.
+pub(crate) fn check_registered_types(claims: &Claims) -> Result<(), AuthError> {
+    for name in STRING_CLAIMS {
+        if claims
+            .get(name)
+            .is_some_and(|value| !value.is_null() && !value.is_string())
+        {
+            return Err(AuthError::rejected(format!(
+                "the {name} claim has the wrong type"
+            )));
+        }
+    }
+    for name in NUMERIC_CLAIMS {
+        if claims
+            .get(name)
+            .is_some_and(|value| !value.is_null() && !value.is_number())
+        {
+            return Err(AuthError::rejected(format!(
+                "the {name} claim has the wrong type"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Whether a verification failure may be due to trying the wrong key of a set.
 pub(crate) fn is_key_mismatch(kind: &JwtErrorKind) -> bool {
     matches!(
@@ -213,6 +246,29 @@ mod tests {
         assert!(validation.required_spec_claims.contains("iss"));
         assert!(validation.required_spec_claims.contains("aud"));
         assert!(validation.validate_aud && validation.validate_nbf && validation.validate_exp);
+    }
+
+    #[test]
+    fn registered_claims_of_another_type_are_refused() {
+        let wrong = [
+            serde_json::json!({ "iss": ["https://other.example", "https://issuer.example"] }),
+            serde_json::json!({ "iss": 1 }),
+            serde_json::json!({ "sub": ["ada"] }),
+            serde_json::json!({ "jti": {} }),
+            serde_json::json!({ "exp": "9999999999" }),
+            serde_json::json!({ "nbf": [0] }),
+            serde_json::json!({ "iat": true }),
+        ];
+        for claims in wrong {
+            let claims = Claims::from_json(claims.clone()).unwrap();
+            assert!(check_registered_types(&claims).is_err(), "{claims:?}");
+        }
+
+        let right = serde_json::json!({
+            "iss": "https://issuer.example", "sub": "ada", "jti": "1",
+            "exp": 1, "nbf": 0.5, "iat": null, "aud": ["a", "b"],
+        });
+        assert!(check_registered_types(&Claims::from_json(right).unwrap()).is_ok());
     }
 
     #[test]

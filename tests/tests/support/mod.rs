@@ -16,6 +16,8 @@ use auth_tests::serve;
 use examples::demo::{self, UserStore};
 use tempfile::TempDir;
 
+pub(crate) mod attack;
+
 /// A demo server on a fresh database; the directory holding it lives as long as the guard.
 pub(crate) fn demo_server() -> (TestServer, TempDir) {
     let dir = tempfile::tempdir().expect("a temporary directory");
