@@ -13,9 +13,9 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use actix_session::storage::CookieSessionStore;
 use actix_test::TestServer;
 use actix_web::cookie::Key;
+use auth_actix::session::CookieSessionStore;
 use auth_tests::basic;
 use base64::Engine as _;
 use tempfile::TempDir;
