@@ -168,7 +168,9 @@ mod tests {
 
     #[test]
     fn cache_never_holds_more_than_its_capacity() {
-        let cache = TokenCache::new(4, Duration::from_secs(60));
+        // The maximum age is longer than every token's life, so each entry goes stale at its
+        // own `exp` and the eviction order is fixed.
+        let cache = TokenCache::new(4, Duration::from_secs(3600));
         for n in 0..100u64 {
             cache.insert(digest(&n.to_be_bytes()), verified(), 100, 1000 + n);
             assert!(cache.len() <= 4);
