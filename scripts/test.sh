@@ -15,6 +15,10 @@ fi
 if ! command -v redis-server >/dev/null 2>&1; then
     apt-get update -qq && apt-get install -y -qq redis-server >/dev/null
 fi
+# The rust-version check reads `cargo metadata` with Python.
+if ! command -v python3 >/dev/null 2>&1; then
+    apt-get update -qq && apt-get install -y -qq python3 >/dev/null
+fi
 # The browser test drives Debian's headless Chromium through chromedriver (and fails without
 # them), at the paths it names.
 if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
@@ -35,6 +39,9 @@ for feature in "" api-key password jwt; do
     cargo clippy -p auth-core --all-targets --features "$feature" -- -D warnings
     cargo clippy -p auth-actix --all-targets --features "$feature" -- -D warnings
 done
+
+echo "== rust-version against the locked dependencies"
+python3 scripts/check-msrv.py
 
 echo "== cargo doc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet

@@ -28,8 +28,16 @@ const BASE64: GeneralPurpose = GeneralPurpose::new(
 
 /// A username and password taken from a Basic header.
 ///
-/// Its `Debug` output never shows the password.
-#[derive(Clone, PartialEq, Eq)]
+/// Its `Debug` output never shows the password. It does not implement `PartialEq`: comparing
+/// passwords with `==` leaks through timing how much of a guess was right, so passwords are
+/// checked by a [`BasicVerifier`] (the `password` feature's argon2 verifier, for one).
+///
+/// ```compile_fail
+/// # use auth_core::basic::BasicCredentials;
+/// let given = BasicCredentials::decode(b"YWxpY2U6c2VjcmV0").unwrap();
+/// let _ = given == given.clone();
+/// ```
+#[derive(Clone)]
 pub struct BasicCredentials {
     username: String,
     password: String,

@@ -1,7 +1,7 @@
 //! Bearer JWT authentication (RFC 6750, RFC 7519) and OpenID Connect ID tokens.
 //!
 //! Enabled by the `jwt` cargo feature; built on the `jsonwebtoken` crate with its pure-Rust
-//! (RustCrypto) backend, which needs Rust 1.88 or later.
+//! (RustCrypto) backend.
 //!
 //! - [`JwtBackend`] reads `Authorization: Bearer <JWT>` (and optionally, for WebSocket
 //!   handshakes only, a query parameter), verifies the token against an explicit algorithm
