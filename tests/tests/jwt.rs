@@ -739,6 +739,30 @@ async fn key_server_down_keeps_known_keys_and_answers_503_for_unknown_ones() {
 }
 
 #[actix_web::test]
+async fn key_server_down_past_the_maximum_key_age_answers_503_until_it_is_back() {
+    let a = rsa_a();
+    let key_server = KeyServer::start(jwks(&[a]));
+    let options = FetchOptions::default()
+        .min_refetch_interval(Duration::ZERO)
+        .refresh_interval(Duration::from_millis(100))
+        .max_key_age(Duration::from_millis(400));
+    let server = remote_server(&key_server, options).await;
+    let tok = token(&a.signer(), json!({}));
+
+    key_server.fail(true);
+    let fresh = get(&server, "/me", &tok).await;
+    actix_web::rt::time::sleep(Duration::from_millis(600)).await;
+    let stale = get(&server, "/me", &tok).await;
+    key_server.fail(false);
+    let back = get(&server, "/me", &tok).await;
+
+    assert_eq!(fresh.status, StatusCode::OK, "{}", fresh.body);
+    assert_eq!(stale.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(stale.body, "the signing keys could not be fetched");
+    assert_eq!(back.status, StatusCode::OK, "{}", back.body);
+}
+
+#[actix_web::test]
 async fn remote_keys_fail_to_start_without_a_usable_jwks() {
     let key_server = KeyServer::start(jwks(&[rsa_a()]));
     let options = FetchOptions::default().allow_http(true);

@@ -5,15 +5,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::http::header;
-use auth_core::jwt::{JwtError, DEFAULT_MIN_REFETCH_INTERVAL};
+use auth_core::jwt::{JwtError, DEFAULT_MAX_KEY_AGE, DEFAULT_MIN_REFETCH_INTERVAL};
 
 type ClientFactory = Arc<dyn Fn() -> awc::Client + Send + Sync>;
 
 /// How key documents (JWKS, OpenID Connect discovery) are fetched and refreshed.
 ///
 /// The defaults: a 5 s timeout for each fetch, documents up to 256 KiB, a refresh every
-/// 15 minutes, at least 30 s between fetches caused by unknown key ids, `https` only, no
-/// redirects followed.
+/// 15 minutes, at least 30 s between fetches caused by unknown key ids, keys used for at most
+/// 24 hours after the last successful fetch, `https` only, no redirects followed.
 ///
 /// `https` needs a TLS feature of `awc` in the application (for instance
 /// `awc = { version = "3", features = ["rustls-0_23-webpki-roots"] }`), or a client of the
@@ -37,6 +37,7 @@ pub struct FetchOptions {
     max_document_size: usize,
     refresh_interval: Duration,
     min_refetch_interval: Duration,
+    max_key_age: Duration,
     allow_http: bool,
     client: Option<ClientFactory>,
 }
@@ -67,6 +68,14 @@ impl FetchOptions {
         self
     }
 
+    /// Stops using the keys this long after the last successful fetch, when every fetch since
+    /// has failed: tokens are then answered 503 until a fetch succeeds, rather than verified
+    /// against keys the issuer may have revoked meanwhile.
+    pub fn max_key_age(mut self, age: Duration) -> Self {
+        self.max_key_age = age;
+        self
+    }
+
     /// Allows plain `http` URLs, for tests and development against a local issuer.
     pub fn allow_http(mut self, allow: bool) -> Self {
         self.allow_http = allow;
@@ -87,6 +96,10 @@ impl FetchOptions {
 
     pub(crate) fn refetch_interval(&self) -> Duration {
         self.min_refetch_interval
+    }
+
+    pub(crate) fn key_age(&self) -> Duration {
+        self.max_key_age
     }
 
     fn new_client(&self) -> awc::Client {
@@ -151,6 +164,7 @@ impl Default for FetchOptions {
             max_document_size: 256 * 1024,
             refresh_interval: Duration::from_secs(15 * 60),
             min_refetch_interval: DEFAULT_MIN_REFETCH_INTERVAL,
+            max_key_age: DEFAULT_MAX_KEY_AGE,
             allow_http: false,
             client: None,
         }
@@ -164,6 +178,7 @@ impl fmt::Debug for FetchOptions {
             .field("max_document_size", &self.max_document_size)
             .field("refresh_interval", &self.refresh_interval)
             .field("min_refetch_interval", &self.min_refetch_interval)
+            .field("max_key_age", &self.max_key_age)
             .field("allow_http", &self.allow_http)
             .field("custom_client", &self.client.is_some())
             .finish()

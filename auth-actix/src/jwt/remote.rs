@@ -65,7 +65,9 @@ impl RemoteJwks {
             url: url.to_owned(),
             options: options.clone(),
         };
-        let keys = RefreshingKeySet::new(fetcher).min_refetch_interval(options.refetch_interval());
+        let keys = RefreshingKeySet::new(fetcher)
+            .min_refetch_interval(options.refetch_interval())
+            .max_key_age(options.key_age());
 
         let first = keys.refresh().await?;
         tracing::info!(target: TARGET, url, keys = first.len(), "fetched the JWKS");
@@ -88,7 +90,7 @@ impl RemoteJwks {
         &self.inner.url
     }
 
-    /// The keys fetched last.
+    /// The keys in use: those fetched last, `None` once older than the maximum key age.
     pub fn current(&self) -> Option<KeySet> {
         self.inner.keys.current()
     }

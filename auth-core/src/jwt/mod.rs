@@ -75,7 +75,9 @@ pub use error::JwtError;
 pub use jwks::MAX_JWKS_KEYS;
 pub use keys::{KeySet, KeySource, VerifyingKey, MIN_HMAC_SECRET_LEN};
 pub use oidc::{discovery_url, DiscoveryDocument, OidcUser, OidcUserMapper, DISCOVERY_PATH};
-pub use refresh::{JwksFetcher, RefreshingKeySet, DEFAULT_MIN_REFETCH_INTERVAL};
+pub use refresh::{
+    JwksFetcher, RefreshingKeySet, DEFAULT_MAX_KEY_AGE, DEFAULT_MIN_REFETCH_INTERVAL,
+};
 pub use rules::DEFAULT_LEEWAY;
 pub use sign::{TokenSigner, DEFAULT_TOKEN_LIFETIME};
 pub use token::DEFAULT_MAX_TOKEN_LEN;

@@ -13,6 +13,9 @@ use crate::AuthError;
 /// The shortest time between two fetches caused by unknown key ids, unless configured.
 pub const DEFAULT_MIN_REFETCH_INTERVAL: Duration = Duration::from_secs(30);
 
+/// How long keys stay in use after the last successful fetch, unless configured.
+pub const DEFAULT_MAX_KEY_AGE: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// Fetches a JWKS document; implemented over HTTP by the framework adapters.
 pub trait JwksFetcher {
     /// The document's bytes.
@@ -34,7 +37,10 @@ pub trait JwksFetcher {
 ///
 /// When a fetch fails, the previous keys stay in use for tokens they know; a request whose
 /// key id caused the failed fetch is answered 503, since its token can be neither accepted
-/// nor refused.
+/// nor refused. They stay in use for the maximum key age at most (24 hours unless
+/// [configured](Self::max_key_age)): a key the issuer revoked during a long outage of its key
+/// endpoint must not verify tokens for ever, so past that age every token is answered 503
+/// until a fetch succeeds.
 ///
 /// # Examples
 ///
@@ -60,10 +66,12 @@ pub trait JwksFetcher {
 /// ```
 pub struct RefreshingKeySet<F> {
     fetcher: F,
-    current: RwLock<Option<KeySet>>,
+    /// The keys of the last successful fetch, and when it ended.
+    current: RwLock<Option<(KeySet, Instant)>>,
     /// Held while fetching; holds when the last fetch started.
     gate: Mutex<Option<Instant>>,
     min_refetch_interval: Duration,
+    max_key_age: Duration,
 }
 
 impl<F: JwksFetcher> RefreshingKeySet<F> {
@@ -74,6 +82,7 @@ impl<F: JwksFetcher> RefreshingKeySet<F> {
             current: RwLock::new(None),
             gate: Mutex::new(None),
             min_refetch_interval: DEFAULT_MIN_REFETCH_INTERVAL,
+            max_key_age: DEFAULT_MAX_KEY_AGE,
         }
     }
 
@@ -83,12 +92,21 @@ impl<F: JwksFetcher> RefreshingKeySet<F> {
         self
     }
 
-    /// The keys fetched last, `None` before the first successful fetch.
+    /// Stops using keys this long after the last successful fetch, when every fetch since has
+    /// failed.
+    pub fn max_key_age(mut self, age: Duration) -> Self {
+        self.max_key_age = age;
+        self
+    }
+
+    /// The keys in use: those of the last successful fetch, `None` before the first one or
+    /// once they are older than the maximum key age.
     pub fn current(&self) -> Option<KeySet> {
-        self.current
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
+        current
+            .as_ref()
+            .filter(|(_, fetched)| fetched.elapsed() < self.max_key_age)
+            .map(|(keys, _)| keys.clone())
     }
 
     /// The fetcher this set uses.
@@ -111,7 +129,8 @@ impl<F: JwksFetcher> RefreshingKeySet<F> {
         let document = self.fetcher.fetch().await?;
         let keys = KeySet::from_jwks(&document)?;
 
-        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(keys.clone());
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) =
+            Some((keys.clone(), Instant::now()));
         Ok(keys)
     }
 
@@ -156,8 +175,9 @@ impl<F> fmt::Debug for RefreshingKeySet<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
         f.debug_struct("RefreshingKeySet")
-            .field("current", &*current)
+            .field("current", &current.as_ref().map(|(keys, _)| keys))
             .field("min_refetch_interval", &self.min_refetch_interval)
+            .field("max_key_age", &self.max_key_age)
             .finish_non_exhaustive()
     }
 }
@@ -358,5 +378,39 @@ mod tests {
         assert!(key_set(&keys, "a").unwrap().knows_kid("a"));
         assert!(keys.refresh().now_or_never().unwrap().is_err());
         assert!(keys.current().unwrap().knows_kid("a"));
+    }
+
+    #[test]
+    fn keys_past_the_maximum_age_stop_verifying_while_fetches_fail() {
+        let served = Served::with(&["a"]);
+        let keys = RefreshingKeySet::new(&served)
+            .min_refetch_interval(Duration::ZERO)
+            .max_key_age(Duration::from_millis(50));
+        key_set(&keys, "a").unwrap();
+        served.down.store(true, Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(60));
+
+        let stale = key_set(&keys, "a").unwrap_err();
+
+        assert_eq!(stale.kind(), ErrorKind::Unavailable);
+        assert!(keys.current().is_none());
+        assert_eq!(served.fetches(), 2, "the old keys made it fetch again");
+
+        served.down.store(false, Ordering::SeqCst);
+        assert!(
+            key_set(&keys, "a").unwrap().knows_kid("a"),
+            "a fetch revives them"
+        );
+    }
+
+    #[test]
+    fn keys_within_the_maximum_age_are_used_without_fetching() {
+        let served = Served::with(&["a"]);
+        let keys = RefreshingKeySet::new(&served).max_key_age(Duration::from_secs(3600));
+        key_set(&keys, "a").unwrap();
+        served.down.store(true, Ordering::SeqCst);
+
+        assert!(key_set(&keys, "a").unwrap().knows_kid("a"));
+        assert_eq!(served.fetches(), 1);
     }
 }
