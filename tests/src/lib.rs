@@ -593,6 +593,35 @@ pub async fn send_with(request: ClientRequest, authorization: Option<&str>) -> R
     }
 }
 
+/// How a WebSocket handshake ended.
+#[derive(Debug, PartialEq)]
+pub enum Handshake {
+    /// Upgraded (101), with the first frame the server sent.
+    Accepted(awc::ws::Frame),
+    /// Refused with this status.
+    Refused(StatusCode),
+}
+
+/// Opens the WebSocket `request` describes and reads the server's first frame.
+///
+/// # Panics
+///
+/// When the connection fails for another reason than a refusal, or an accepted socket sends
+/// no valid frame.
+pub async fn handshake(request: awc::ws::WebsocketsRequest) -> Handshake {
+    use futures_util::StreamExt as _;
+
+    match request.connect().await {
+        Ok((response, mut frames)) => {
+            assert_eq!(response.status(), StatusCode::SWITCHING_PROTOCOLS);
+            let first = frames.next().await.expect("a frame");
+            Handshake::Accepted(first.expect("a valid frame"))
+        }
+        Err(awc::error::WsClientError::InvalidResponseStatus(status)) => Handshake::Refused(status),
+        Err(err) => panic!("the handshake failed: {err}"),
+    }
+}
+
 /// The middleware of Starlette's reference application.
 pub fn reference_middleware() -> AuthenticationMiddleware<ReferenceBackend> {
     AuthenticationMiddleware::new(auth_actix::Chain::new(reference_backend()))

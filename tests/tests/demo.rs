@@ -4,11 +4,9 @@
 mod support;
 
 use actix_web::http::StatusCode;
-use auth_tests::{basic, send, send_with, INVALID_BASIC, WRONG_PASSWORD};
-use awc::error::WsClientError;
+use auth_tests::{basic, handshake, send, send_with, Handshake, INVALID_BASIC, WRONG_PASSWORD};
 use awc::ws::Frame;
 use examples::demo::{self, UserStore};
-use futures_util::StreamExt as _;
 use support::demo_server;
 
 const DEMO_CHALLENGE: &str = r#"Basic realm="demo", charset="UTF-8""#;
@@ -165,17 +163,13 @@ async fn demo_websocket_sends_the_user_once_accepted() {
     let request = awc::Client::new()
         .ws(server.url("/ws"))
         .set_header("authorization", basic("alice", "alice-secret"));
-    let (response, mut frames) = request.connect().await.expect("the handshake succeeds");
-    let first = frames
-        .next()
-        .await
-        .expect("a frame")
-        .expect("a valid frame");
+    let outcome = handshake(request).await;
 
-    assert_eq!(response.status(), StatusCode::SWITCHING_PROTOCOLS);
     assert_eq!(
-        first,
-        Frame::Text(r#"{"authenticated":true,"user":"alice"}"#.into())
+        outcome,
+        Handshake::Accepted(Frame::Text(
+            r#"{"authenticated":true,"user":"alice"}"#.into()
+        ))
     );
 }
 
@@ -183,15 +177,9 @@ async fn demo_websocket_sends_the_user_once_accepted() {
 async fn demo_websocket_refuses_anonymous_handshakes() {
     let (server, _dir) = demo_server();
 
-    let result = awc::Client::new().ws(server.url("/ws")).connect().await;
+    let outcome = handshake(awc::Client::new().ws(server.url("/ws"))).await;
 
-    match result {
-        Err(WsClientError::InvalidResponseStatus(status)) => {
-            assert_eq!(status, StatusCode::UNAUTHORIZED);
-        }
-        Err(err) => panic!("expected a refused handshake, got {err}"),
-        Ok(_) => panic!("an anonymous handshake was upgraded"),
-    }
+    assert_eq!(outcome, Handshake::Refused(StatusCode::UNAUTHORIZED));
 }
 
 #[actix_web::test]

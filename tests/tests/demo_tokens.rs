@@ -5,9 +5,8 @@ mod support;
 
 use actix_test::TestServer;
 use actix_web::http::StatusCode;
-use auth_tests::{basic, bearer, send, send_with, Reply};
+use auth_tests::{basic, bearer, handshake, send, send_with, Handshake, Reply};
 use awc::ws::Frame;
-use futures_util::StreamExt as _;
 use support::demo_server;
 
 /// A token for `user`, issued by the demo to a Basic-authenticated request.
@@ -103,21 +102,13 @@ async fn demo_websocket_accepts_a_token_in_the_query() {
     let token = token_for(&server, "alice", "alice-secret").await;
 
     let url = server.url(&format!("/ws?access_token={token}"));
-    let (response, mut frames) = awc::Client::new()
-        .ws(url)
-        .connect()
-        .await
-        .expect("the handshake succeeds");
-    let first = frames
-        .next()
-        .await
-        .expect("a frame")
-        .expect("a valid frame");
+    let outcome = handshake(awc::Client::new().ws(url)).await;
 
-    assert_eq!(response.status(), StatusCode::SWITCHING_PROTOCOLS);
     assert_eq!(
-        first,
-        Frame::Text(r#"{"authenticated":true,"user":"alice"}"#.into())
+        outcome,
+        Handshake::Accepted(Frame::Text(
+            r#"{"authenticated":true,"user":"alice"}"#.into()
+        ))
     );
 }
 

@@ -6,12 +6,10 @@
 
 use actix_web::http::StatusCode;
 use auth_tests::{
-    control_panel_app, reference_app, send, send_with, serve, BAD_BASIC, BASIC_CHALLENGE,
-    INVALID_BASIC, VALID_BASIC,
+    control_panel_app, handshake, reference_app, send, send_with, serve, Handshake, BAD_BASIC,
+    BASIC_CHALLENGE, INVALID_BASIC, VALID_BASIC,
 };
-use awc::error::WsClientError;
 use awc::ws::Frame;
-use futures_util::StreamExt as _;
 
 const ANONYMOUS_JSON: &str = r#"{"authenticated":false,"user":""}"#;
 const TOM_JSON: &str = r#"{"authenticated":true,"user":"tomchristie"}"#;
@@ -159,15 +157,9 @@ async fn decorated_dashboard_bad_header_is_400() {
 async fn websocket_anonymous_handshake_is_refused_with_401() {
     let server = serve(reference_app);
 
-    let result = awc::Client::new().ws(server.url("/ws")).connect().await;
+    let outcome = handshake(awc::Client::new().ws(server.url("/ws"))).await;
 
-    match result {
-        Err(WsClientError::InvalidResponseStatus(status)) => {
-            assert_eq!(status, StatusCode::UNAUTHORIZED);
-        }
-        Err(err) => panic!("expected a refused handshake, got {err}"),
-        Ok(_) => panic!("an anonymous handshake was upgraded"),
-    }
+    assert_eq!(outcome, Handshake::Refused(StatusCode::UNAUTHORIZED));
 }
 
 #[actix_web::test]
@@ -177,15 +169,9 @@ async fn websocket_valid_credentials_is_accepted_with_one_text_frame() {
     let request = awc::Client::new()
         .ws(server.url("/ws"))
         .set_header("authorization", VALID_BASIC);
-    let (response, mut frames) = request.connect().await.expect("the handshake succeeds");
-    let first = frames
-        .next()
-        .await
-        .expect("a frame")
-        .expect("a valid frame");
+    let outcome = handshake(request).await;
 
-    assert_eq!(response.status(), StatusCode::SWITCHING_PROTOCOLS);
-    assert_eq!(first, Frame::Text(TOM_JSON.into()));
+    assert_eq!(outcome, Handshake::Accepted(Frame::Text(TOM_JSON.into())));
 }
 
 #[actix_web::test]
@@ -195,15 +181,9 @@ async fn websocket_bad_header_handshake_is_refused_with_400() {
     let request = awc::Client::new()
         .ws(server.url("/ws"))
         .set_header("authorization", BAD_BASIC);
-    let result = request.connect().await;
+    let outcome = handshake(request).await;
 
-    match result {
-        Err(WsClientError::InvalidResponseStatus(status)) => {
-            assert_eq!(status, StatusCode::BAD_REQUEST);
-        }
-        Err(err) => panic!("expected a refused handshake, got {err}"),
-        Ok(_) => panic!("a malformed handshake was upgraded"),
-    }
+    assert_eq!(outcome, Handshake::Refused(StatusCode::BAD_REQUEST));
 }
 
 #[actix_web::test]
