@@ -167,20 +167,26 @@ pub(crate) fn assert_same_origin(value: &str) {
     }
 }
 
+/// `bytes` with every `%` and two hex digits decoded, as a URL decoder does.
 fn percent_decode(bytes: &[u8]) -> Vec<u8> {
+    let hex = |byte: u8| (byte as char).to_digit(16);
     let mut out = Vec::with_capacity(bytes.len());
     let mut index = 0;
     while index < bytes.len() {
-        if bytes[index] == b'%' && index + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[index + 1..index + 3]).ok();
-            if let Some(byte) = hex.and_then(|hex| u8::from_str_radix(hex, 16).ok()) {
-                out.push(byte);
+        let escaped = match bytes.get(index..index + 3) {
+            Some([b'%', high, low]) => hex(*high).zip(hex(*low)),
+            _ => None,
+        };
+        match escaped {
+            Some((high, low)) => {
+                out.push((high * 16 + low) as u8);
                 index += 3;
-                continue;
+            }
+            None => {
+                out.push(bytes[index]);
+                index += 1;
             }
         }
-        out.push(bytes[index]);
-        index += 1;
     }
     out
 }

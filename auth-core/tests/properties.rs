@@ -241,10 +241,12 @@ fn decoded_once(value: &str) -> Option<String> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut index = 0;
     while index < bytes.len() {
-        let hex = bytes.get(index + 1..index + 3).and_then(|hex| {
-            let hex = std::str::from_utf8(hex).ok()?;
-            u8::from_str_radix(hex, 16).ok()
-        });
+        // Two hex digits exactly (`from_str_radix` would also take a sign, as in `%+A`).
+        let digit = |byte: &u8| (*byte as char).to_digit(16);
+        let hex = match bytes.get(index + 1..index + 3) {
+            Some([high, low]) => digit(high).zip(digit(low)).map(|(h, l)| (h * 16 + l) as u8),
+            _ => None,
+        };
         match (bytes[index], hex) {
             (b'%', Some(byte)) => {
                 out.push(byte);
