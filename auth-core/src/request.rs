@@ -174,6 +174,12 @@ impl<'a> RequestView<'a> {
 
     /// The value of the cookie `name`, from every `Cookie` header.
     ///
+    /// A pair counts as the cookie `name` when its name, trimmed, is `name` as sent or once
+    /// percent-decoded: frameworks that decode cookie names (actix-web does) read `%69d=x` as
+    /// the cookie `id`, so it must count for the duplicate check. Names and values are trimmed
+    /// of whitespace, Unicode whitespace included where the pair is UTF-8, as those
+    /// frameworks trim them. The value is returned as sent, without surrounding quotes.
+    ///
     /// # Errors
     ///
     /// A [`Malformed`](crate::ErrorKind::Malformed) error when the cookie occurs twice, since a
@@ -182,17 +188,16 @@ impl<'a> RequestView<'a> {
         let mut found = None;
         for header in self.headers("cookie") {
             for pair in header.split(|&byte| byte == b';') {
-                let pair = pair.trim_ascii();
                 let Some(eq) = pair.iter().position(|&byte| byte == b'=') else {
                     continue;
                 };
-                if pair[..eq].trim_ascii() != name.as_bytes() {
+                if !cookie_name_is(trim_cookie_part(&pair[..eq]), name) {
                     continue;
                 }
                 if found.is_some() {
                     return Err(AuthError::malformed(format!("duplicate {name} cookie")));
                 }
-                let value = std::str::from_utf8(pair[eq + 1..].trim_ascii())
+                let value = std::str::from_utf8(trim_cookie_part(&pair[eq + 1..]))
                     .map_err(|_| AuthError::malformed(format!("{name} cookie is not UTF-8")))?;
                 found = Some(value.trim_matches('"'));
             }
@@ -243,6 +248,50 @@ impl fmt::Debug for RequestView<'_> {
             .field("peer_addr", &self.peer_addr)
             .finish_non_exhaustive()
     }
+}
+
+/// A cookie name or value without surrounding whitespace: Unicode whitespace when it is
+/// UTF-8 (as `str::trim` trims, which is what actix-web and the `cookie` crate use), ASCII
+/// whitespace otherwise.
+fn trim_cookie_part(part: &[u8]) -> &[u8] {
+    match std::str::from_utf8(part) {
+        Ok(text) => text.trim().as_bytes(),
+        Err(_) => part.trim_ascii(),
+    }
+}
+
+/// Whether the cookie name `raw` is `name`, as sent or once percent-decoded.
+fn cookie_name_is(raw: &[u8], name: &str) -> bool {
+    if raw == name.as_bytes() {
+        return true;
+    }
+    let mut expected = name.bytes();
+    let mut rest = raw;
+    while let Some((&first, tail)) = rest.split_first() {
+        let escaped = (first == b'%')
+            .then(|| tail.get(..2).and_then(decode_hex_pair))
+            .flatten();
+        let byte = match escaped {
+            Some(byte) => {
+                rest = &tail[2..];
+                byte
+            }
+            None => {
+                rest = tail;
+                first
+            }
+        };
+        if expected.next() != Some(byte) {
+            return false;
+        }
+    }
+    expected.next().is_none()
+}
+
+/// The byte two hex digits spell.
+fn decode_hex_pair(hex: &[u8]) -> Option<u8> {
+    let digit = |byte: u8| (byte as char).to_digit(16);
+    Some((digit(hex[0])? * 16 + digit(hex[1])?) as u8)
 }
 
 /// Whether `Upgrade` header values ask for a WebSocket; each value may list several protocols.
@@ -397,6 +446,29 @@ mod tests {
         let headers = HeaderList::new([("cookie", "sid=1; sid=2")]);
 
         assert!(view(&headers).cookie("sid").is_err());
+    }
+
+    #[test]
+    fn percent_encoded_cookie_names_count_as_duplicates() {
+        // actix-web decodes cookie names: `%69d` is a second `id`, and `%18` is "\u{18}".
+        for (name, header) in [
+            ("id", "%69d=planted; id=mine"),
+            ("id", "id=mine; %69%64=planted"),
+            ("\u{18}", "%18=; %18="),
+        ] {
+            let headers = HeaderList::new([("cookie", header)]);
+
+            assert!(view(&headers).cookie(name).is_err(), "{header}");
+        }
+        let headers = HeaderList::new([("cookie", "%69d=x; %2569d=y")]);
+        assert_eq!(view(&headers).cookie("id").unwrap(), Some("x"));
+    }
+
+    #[test]
+    fn cookie_names_are_trimmed_of_unicode_whitespace() {
+        let headers = HeaderList::new([("cookie", "\u{a0}id\u{3000}=planted; id=mine")]);
+
+        assert!(view(&headers).cookie("id").is_err());
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub const SESSION_COOKIE: &str = "id";
 pub struct RedisServer {
     child: Child,
     port: u16,
-    _dir: TempDir,
+    dir: TempDir,
 }
 
 impl RedisServer {
@@ -36,7 +36,7 @@ impl RedisServer {
             let mut server = Self {
                 child: spawn(port, &dir),
                 port,
-                _dir: dir,
+                dir,
             };
             if server.wait_until_ready() {
                 return server;
@@ -49,6 +49,33 @@ impl RedisServer {
     /// The URL clients connect with, such as `redis://127.0.0.1:6390`.
     pub fn url(&self) -> String {
         format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// The server process's id, to signal it (to freeze it with `SIGSTOP`, say).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Kills the server, as a crash would; [`restart`](Self::restart) brings it back.
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts the server again on the same port, empty (nothing is persisted), and waits
+    /// until it answers `PING`.
+    ///
+    /// # Panics
+    ///
+    /// When it does not answer within ten seconds (another process took the port, say).
+    pub fn restart(&mut self) {
+        self.stop();
+        self.child = spawn(self.port, &self.dir);
+        assert!(
+            self.wait_until_ready(),
+            "redis-server did not come back on port {}",
+            self.port
+        );
     }
 
     /// Whether the server answers `PING` within ten seconds; `false` when it exited.

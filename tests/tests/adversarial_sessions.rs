@@ -290,6 +290,7 @@ async fn sessions_duplicate_session_cookies_are_400() {
         deployment.assert_admin_session(server, &admin).await;
 
         let name = SESSION_COOKIE;
+        let encoded: String = name.bytes().map(|byte| format!("%{byte:02x}")).collect();
         for (case, header) in [
             (
                 "admin then alice",
@@ -301,6 +302,15 @@ async fn sessions_duplicate_session_cookies_are_400() {
             ),
             ("admin twice", format!("{name}={admin}; {name}={admin}")),
             ("garbage then admin", format!("{name}=x; {name}={admin}")),
+            // actix-web percent-decodes cookie names, so `%69%64` is a second `id`.
+            (
+                "encoded name then admin",
+                format!("{encoded}={alice}; {name}={admin}"),
+            ),
+            (
+                "admin then encoded name",
+                format!("{name}={admin}; {encoded}={alice}"),
+            ),
         ] {
             deployment
                 .attack(server, &format!("{store}: {case}"), &header, 400)
