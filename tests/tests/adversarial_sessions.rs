@@ -12,7 +12,7 @@ use actix_web::cookie::Key;
 use actix_web::http::StatusCode;
 use actix_web::{web, App};
 use auth_actix::session::actix_session::storage::SessionStore;
-use auth_actix::session::{CookieSessionStore, RedisSessionStore};
+use auth_actix::session::CookieSessionStore;
 use auth_tests::serve;
 use auth_tests::session::{
     cookie_change, csrf_field, get_with_cookie, new_cookie, post_form, CookieChange, RedisServer,
@@ -64,9 +64,9 @@ impl Deployment {
         self.serve(CookieSessionStore::default)
     }
 
-    fn with_redis(&self, redis: &RedisSessionStore) -> TestServer {
+    fn with_redis(&self, redis: &demo::RedisStorage) -> TestServer {
         let redis = redis.clone();
-        self.serve(move || demo::redis_storage(redis.clone()))
+        self.serve(move || redis.clone())
     }
 
     fn keys(&self) -> i64 {
@@ -100,8 +100,8 @@ impl Deployment {
     }
 }
 
-async fn redis_store(server: &RedisServer) -> RedisSessionStore {
-    RedisSessionStore::new(server.url())
+async fn redis_store(server: &RedisServer) -> demo::RedisStorage {
+    demo::redis_storage(&server.url())
         .await
         .expect("the Redis store connects")
 }

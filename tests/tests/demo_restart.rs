@@ -8,7 +8,6 @@ mod support;
 use actix_test::TestServer;
 use actix_web::cookie::Key;
 use actix_web::http::StatusCode;
-use auth_actix::session::RedisSessionStore;
 use auth_tests::session::{
     cookie_change, csrf_field, get_with_cookie, new_cookie, post_form, CookieChange, RedisServer,
 };
@@ -25,10 +24,10 @@ fn session_key() -> Key {
 
 /// A demo server on the database `db`, with sessions in `redis`, as `REDIS_URL` configures it.
 async fn serve_with_redis(db: &std::path::Path, redis: &RedisServer, key: Key) -> TestServer {
-    let store = RedisSessionStore::new(redis.url())
+    let store = demo::redis_storage(&redis.url())
         .await
         .expect("the Redis store connects");
-    serve_demo_with(db, key, move || demo::redis_storage(store.clone()))
+    serve_demo_with(db, key, move || store.clone())
 }
 
 /// Logs admin in through the form; returns the session cookie.

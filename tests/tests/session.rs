@@ -14,7 +14,7 @@ use actix_web::http::StatusCode;
 use actix_web::{test as actix, web, App};
 use auth_actix::session::actix_session::config::BrowserSession;
 use auth_actix::session::actix_session::storage::SessionStore;
-use auth_actix::session::{CookieSessionStore, RedisSessionStore, SessionMiddleware};
+use auth_actix::session::{CookieSessionStore, SessionMiddleware};
 use auth_tests::session::{
     cookie_change, csrf_field, get_with_cookie, new_cookie, post_form, CookieChange, RedisServer,
     SESSION_COOKIE,
@@ -77,14 +77,14 @@ impl Deployment {
         self.serve(CookieSessionStore::default)
     }
 
-    fn with_redis(&self, redis: &RedisSessionStore) -> TestServer {
+    fn with_redis(&self, redis: &demo::RedisStorage) -> TestServer {
         let redis = redis.clone();
-        self.serve(move || demo::redis_storage(redis.clone()))
+        self.serve(move || redis.clone())
     }
 }
 
-async fn redis_store(server: &RedisServer) -> RedisSessionStore {
-    RedisSessionStore::new(server.url())
+async fn redis_store(server: &RedisServer) -> demo::RedisStorage {
+    demo::redis_storage(&server.url())
         .await
         .expect("the Redis store connects")
 }

@@ -45,9 +45,11 @@
 //!   [`logout`] stays valid until the user's credentials change, since there is nothing on
 //!   the server to delete. Use the Redis store when a logout must end the session everywhere.
 //! - When the Redis store cannot be reached, actix-session's store waits without a deadline,
-//!   so requests carrying a session cookie hang. Wrap the store in a [`TimeoutStore`]: the
-//!   call then fails in time and actix-session answers 500 before the chain runs (fail
-//!   closed, but not the chain's 503).
+//!   so requests carrying a session cookie hang, and its connection can stay stuck after
+//!   Redis is back. Build the store with `redis_store` (feature `redis-session`): it
+//!   reconnects as soon as Redis answers, and bounds each call like a [`TimeoutStore`], which
+//!   wraps any other store. A call that fails makes actix-session answer 500 before the chain
+//!   runs (fail closed, but not the chain's 503).
 //!
 //! # Examples
 //!
@@ -172,6 +174,8 @@ mod error;
 mod loader;
 mod login;
 pub(crate) mod order;
+#[cfg(feature = "redis-session")]
+mod redis;
 mod timeout;
 
 pub use actix_session;
@@ -185,6 +189,8 @@ pub use csrf::{csrf_token, verify_csrf};
 pub use error::SessionError;
 pub use loader::UserLoader;
 pub use login::logout;
+#[cfg(feature = "redis-session")]
+pub use redis::redis_store;
 pub use timeout::TimeoutStore;
 
 /// The session key holding the logged-in user's identity.

@@ -63,9 +63,8 @@ impl<S: SessionStore> SessionStore for TimeoutStore<S> {
         &self,
         session_key: &SessionKey,
     ) -> Result<Option<HashMap<String, String>>, LoadError> {
-        self.within("load", self.store.load(session_key))
-            .await
-            .map_err(LoadError::Other)?
+        let result = self.within("load", self.store.load(session_key)).await;
+        logged("load", result.map_err(LoadError::Other)?)
     }
 
     async fn save(
@@ -73,9 +72,10 @@ impl<S: SessionStore> SessionStore for TimeoutStore<S> {
         session_state: HashMap<String, String>,
         ttl: &Ttl,
     ) -> Result<SessionKey, SaveError> {
-        self.within("save", self.store.save(session_state, ttl))
-            .await
-            .map_err(SaveError::Other)?
+        let result = self
+            .within("save", self.store.save(session_state, ttl))
+            .await;
+        logged("save", result.map_err(SaveError::Other)?)
     }
 
     async fn update(
@@ -85,18 +85,39 @@ impl<S: SessionStore> SessionStore for TimeoutStore<S> {
         ttl: &Ttl,
     ) -> Result<SessionKey, UpdateError> {
         let call = self.store.update(session_key, session_state, ttl);
-        self.within("update", call)
-            .await
-            .map_err(UpdateError::Other)?
+        let result = self.within("update", call).await;
+        logged("update", result.map_err(UpdateError::Other)?)
     }
 
     async fn update_ttl(&self, session_key: &SessionKey, ttl: &Ttl) -> Result<(), anyhow::Error> {
-        self.within("update_ttl", self.store.update_ttl(session_key, ttl))
+        let result = self.within("update_ttl", self.store.update_ttl(session_key, ttl));
+        result
             .await?
+            .inspect_err(|err| report("update_ttl", &format!("{err:#}")))
     }
 
     async fn delete(&self, session_key: &SessionKey) -> Result<(), anyhow::Error> {
-        self.within("delete", self.store.delete(session_key))
-            .await?
+        let result = self.within("delete", self.store.delete(session_key)).await;
+        result?.inspect_err(|err| report("delete", &format!("{err:#}")))
     }
+}
+
+/// Logs a store's failure with its causes.
+fn logged<T, E: std::error::Error>(operation: &'static str, result: Result<T, E>) -> Result<T, E> {
+    if let Err(err) = &result {
+        let mut causes = err.to_string();
+        let mut source = err.source();
+        while let Some(cause) = source {
+            causes.push_str(": ");
+            causes.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        report(operation, &causes);
+    }
+    result
+}
+
+/// Logs a store's failure; store errors (Redis's, say) name no session key and no state.
+fn report(operation: &'static str, causes: &str) {
+    tracing::error!(target: TARGET, operation, error = causes, "the session store failed");
 }

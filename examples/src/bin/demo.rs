@@ -8,7 +8,7 @@
 use actix_web::cookie::Key;
 use actix_web::{web, App, HttpServer};
 use auth_actix::session::actix_session::storage::SessionStore;
-use auth_actix::session::{CookieSessionStore, RedisSessionStore};
+use auth_actix::session::CookieSessionStore;
 use examples::demo::{self, UserStore};
 use tracing_subscriber::EnvFilter;
 
@@ -31,11 +31,11 @@ async fn main() -> std::io::Result<()> {
     tracing::info!("demo listening on http://127.0.0.1:{port} (users in {db})");
     match std::env::var("REDIS_URL") {
         Ok(url) => {
-            let redis = RedisSessionStore::new(url)
+            let redis = demo::redis_storage(&url)
                 .await
                 .map_err(|err| invalid(&format!("REDIS_URL: {err}")))?;
             tracing::info!("sessions are kept in Redis");
-            serve(port, store, key, move || demo::redis_storage(redis.clone())).await
+            serve(port, store, key, move || redis.clone()).await
         }
         Err(_) => {
             tracing::info!("sessions are kept in encrypted cookies");

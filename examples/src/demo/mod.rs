@@ -52,7 +52,8 @@ pub use notes::{Note, DEMO_NOTES};
 pub use routes::{configure, HANDLERS};
 pub use scope::Scope;
 pub use session::{
-    redis_storage, session_backend, session_middleware, DemoSessions, StoreLoader, REDIS_TIMEOUT,
+    redis_storage, session_backend, session_middleware, DemoSessions, RedisStorage, StoreLoader,
+    REDIS_TIMEOUT,
 };
 pub use store::{is_valid_scope, ApiKeyInfo, StoreError, UserStore, DEMO_USERS};
 pub use tokens::{token_backend, token_signer, DemoTokens, TokenAccount, TOKEN_LIFETIME};

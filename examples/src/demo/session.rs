@@ -29,15 +29,19 @@ pub fn session_middleware<S: SessionStore>(storage: S, key: Key) -> SessionMiddl
 /// How long the demo waits for Redis before refusing a request.
 pub const REDIS_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// The demo's Redis session store: `redis`, with a deadline of [`REDIS_TIMEOUT`] per call.
+/// The demo's Redis session store.
+pub type RedisStorage = TimeoutStore<RedisSessionStore>;
+
+/// Connects the demo's Redis session store to `url`: pooled connections that recover when
+/// Redis comes back after an outage, with a deadline of [`REDIS_TIMEOUT`] per call.
 ///
-/// TODO(redis reconnect): after a call made while Redis is down, this store's client waits on
-/// a reconnect that had still not completed 40 s after Redis came back (actix-session 0.11
-/// on redis 0.32), so session requests keep being refused (500 at the deadline) until the
-/// process restarts. It fails closed; `tests/tests/faults.rs` checks that, and that a
-/// restarted demo recovers.
-pub fn redis_storage(redis: RedisSessionStore) -> TimeoutStore<RedisSessionStore> {
-    TimeoutStore::new(redis, REDIS_TIMEOUT)
+/// # Errors
+///
+/// `url` is not a Redis URL, or Redis does not answer.
+pub async fn redis_storage(url: &str) -> std::io::Result<RedisStorage> {
+    auth_actix::session::redis_store(url, REDIS_TIMEOUT)
+        .await
+        .map_err(|err| std::io::Error::other(format!("{err:#}")))
 }
 
 /// Loads the account a session names from the [`UserStore`], off the async workers.
