@@ -5,6 +5,7 @@
 #   scripts/bench-load.sh                  # 3 rounds of 10 s per scenario
 #   ROUNDS=5 DURATION=20 scripts/bench-load.sh
 #   SCENARIOS="bare jwt-rs256" scripts/bench-load.sh
+#   STARLETTE=1 scripts/bench-load.sh      # also Starlette under uvicorn, in a Python venv
 #
 # The server runs on core 0 with one worker (taskset), wrk on core 1 with 64 connections. The
 # server's CPU time (utime + stime from /proc/PID/stat) is read before and after each run; its
@@ -20,7 +21,14 @@ CONNECTIONS=${CONNECTIONS:-64}
 PORT=${PORT:-18080}
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
-ALL_SCENARIOS="bare anonymous api-key session jwt-hs256 jwt-rs256 401 403 jwt-hs256-cached jwt-rs256-uncached session-anonymous"
+# handwritten-hs256 and grants-hs256 are the comparisons: the same guarded route behind a
+# hand-written jsonwebtoken middleware, and behind actix-web-grants.
+ALL_SCENARIOS="bare anonymous api-key session jwt-hs256 jwt-rs256 401 403 jwt-hs256-cached jwt-rs256-uncached session-anonymous handwritten-hs256 grants-hs256"
+# Opt-in: the same guarded route in Starlette (AuthenticationMiddleware, a PyJWT backend,
+# `requires`), its ratios taken to a bare Starlette app in the same round.
+if [[ ${STARLETTE:-0} == 1 ]]; then
+    ALL_SCENARIOS="$ALL_SCENARIOS starlette-bare starlette-anonymous starlette-hs256 starlette-403"
+fi
 SCENARIOS=${SCENARIOS:-$ALL_SCENARIOS}
 OUT=${OUT:-target/bench-load}
 
@@ -35,6 +43,14 @@ fi
 
 cargo build --release --quiet -p auth-bench --bin bench-server
 SERVER=target/release/bench-server
+VENV=target/starlette-venv
+if [[ " $SCENARIOS " == *" starlette-"* ]] && [[ ! -x $VENV/bin/uvicorn ]]; then
+    python3 -m venv "$VENV" 2>/dev/null || {
+        apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
+        rm -rf "$VENV" && python3 -m venv "$VENV"
+    }
+    "$VENV/bin/pip" install --quiet starlette uvicorn pyjwt
+fi
 mkdir -p "$OUT"
 RAW="$OUT/raw.tsv"
 printf 'round\tscenario\trequests\tcpu_us_per_req\trps\tp50_us\thwm_kib\tstatus\n' >"$RAW"
@@ -48,20 +64,24 @@ mode_of() {
         jwt-hs256-cached) echo hs256-cached ;;
         jwt-rs256-uncached) echo rs256-uncached ;;
         session | session-anonymous) echo session ;;
+        starlette-bare) echo bare ;;
+        starlette-*) echo auth ;;
+        handwritten-hs256) echo handwritten ;;
+        grants-hs256) echo grants ;;
         *) echo hs256 ;;
     esac
 }
 path_of() {
     case $1 in
-        bare | anonymous | session-anonymous) echo /anon ;;
-        403) echo /admin ;;
+        bare | anonymous | session-anonymous | starlette-bare | starlette-anonymous) echo /anon ;;
+        403 | starlette-403) echo /admin ;;
         *) echo /guarded ;;
     esac
 }
 status_of() {
     case $1 in
         401) echo 401 ;;
-        403) echo 403 ;;
+        403 | starlette-403) echo 403 ;;
         *) echo 200 ;;
     esac
 }
@@ -85,9 +105,11 @@ run_scenario() {
     mode=$(mode_of "$scenario")
     path=$(path_of "$scenario")
     expected=$(status_of "$scenario")
-    credentials="$OUT/credentials.$mode"
+    credentials="$OUT/credentials.$scenario"
 
-    taskset -c "$SERVER_CPU" "$SERVER" "$mode" "$PORT" "$credentials" >"$OUT/server.log" 2>&1 &
+    local server=("$SERVER")
+    [[ $scenario == starlette-* ]] && server=("$VENV/bin/python" bench/starlette/server.py)
+    taskset -c "$SERVER_CPU" "${server[@]}" "$mode" "$PORT" "$credentials" >"$OUT/server.log" 2>&1 &
     local pid=$!
     for _ in $(seq 200); do
         curl -s -o /dev/null "http://127.0.0.1:$PORT/anon" && break
@@ -101,9 +123,10 @@ run_scenario() {
 
     local header=()
     case $scenario in
+        starlette-hs256 | starlette-403) header=(-H "Authorization: Bearer $TOKEN") ;;
         api-key | 403) header=(-H "X-API-Key: $API_KEY") ;;
         401) header=(-H "X-API-Key: $BAD_API_KEY") ;;
-        jwt-*) header=(-H "Authorization: Bearer $TOKEN") ;;
+        jwt-* | *-hs256) header=(-H "Authorization: Bearer $TOKEN") ;;
         session)
             local cookie
             cookie=$(curl -s -D - -o /dev/null "http://127.0.0.1:$PORT/login" |
@@ -153,7 +176,7 @@ for round in $(seq "$ROUNDS"); do
 done
 
 # The table: per scenario, the median over rounds of each figure, and of the ratio of its CPU
-# time per request to bare's in the same round.
+# time per request to bare's in the same round (to starlette-bare's for Starlette).
 echo
 awk -F'\t' '
     function median(list,    n, a, i, j, t) {
@@ -162,18 +185,19 @@ awk -F'\t' '
         return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
     }
     NR == 1 { next }
-    { rows[NR] = $0; if ($2 == "bare") { bare[$1] = $4; bare_hwm[$1] = $7 } }
+    { rows[NR] = $0; base_cpu[$1, $2] = $4; base_hwm[$1, $2] = $7 }
     END {
         for (r in rows) {
             split(rows[r], f, "\t")
             s = f[2]
-            if (!(s in seen)) { order[++count] = s; seen[s] = 1 }
+            b = s ~ /^starlette-/ ? "starlette-bare" : "bare"
+            seen[s] = 1
             cpu[s] = cpu[s] " " f[4]
-            ratio[s] = ratio[s] " " (bare[f[1]] ? f[4] / bare[f[1]] : 0)
+            ratio[s] = ratio[s] " " (base_cpu[f[1], b] ? f[4] / base_cpu[f[1], b] : 0)
             rps[s] = rps[s] " " f[5]
             p50[s] = p50[s] " " f[6]
             hwm[s] = hwm[s] " " f[7]
-            dhwm[s] = dhwm[s] " " (f[7] - bare_hwm[f[1]])
+            dhwm[s] = dhwm[s] " " (f[7] - base_hwm[f[1], b])
         }
         printf "| scenario | CPU us/req | ratio to bare | p50 latency us | requests/s | peak RSS KiB | RSS - bare KiB |\n"
         printf "| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"

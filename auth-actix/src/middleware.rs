@@ -250,7 +250,7 @@ where
         req: &ServiceRequest,
         slot: &SessionCookieSlot,
     ) -> Outcome<L::User> {
-        let headers = Headers(req.headers());
+        let headers = Headers::new(req.headers());
         // Backends written for actix (such as the session backend) find the request here, and
         // the session backend its slot.
         let lent: [&dyn Any; 2] = [req.request(), slot];
@@ -382,29 +382,61 @@ impl SessionCookieSlot {
 }
 
 /// actix's header map seen through the framework-neutral [`HeaderSource`].
-struct Headers<'a>(&'a HeaderMap);
+///
+/// A usual request has a handful of header lines and the chain looks several names up, some
+/// twice (to refuse duplicates): the lines are listed once, on the stack, and each lookup
+/// scans that list instead of walking the map again. Looking a `&str` up in the map would
+/// make actix parse it into a `HeaderName` first, which allocates for a name outside the
+/// standard set (`X-API-Key`, say). Past [`SCAN_LIMIT`] lines, lookups go to the map.
+struct Headers<'a> {
+    map: &'a HeaderMap,
+    lines: [(&'a str, &'a [u8]); SCAN_LIMIT],
+    /// How many of `lines` are filled; `None` when the request has more lines than fit.
+    len: Option<usize>,
+}
 
-/// Up to this many distinct header names, a lookup scans the request's headers.
+/// Up to this many header lines, lookups scan a list of them.
 const SCAN_LIMIT: usize = 16;
+
+impl<'a> Headers<'a> {
+    fn new(map: &'a HeaderMap) -> Self {
+        let mut lines = [("", &[][..]); SCAN_LIMIT];
+        let mut len = 0;
+        for (name, value) in map.iter() {
+            let Some(line) = lines.get_mut(len) else {
+                return Self {
+                    map,
+                    lines,
+                    len: None,
+                };
+            };
+            *line = (name.as_str(), value.as_bytes());
+            len += 1;
+        }
+        Self {
+            map,
+            lines,
+            len: Some(len),
+        }
+    }
+}
 
 impl HeaderSource for Headers<'_> {
     fn nth(&self, name: &str, index: usize) -> Option<&[u8]> {
-        // Looking a `&str` up makes actix parse it into a `HeaderName` first, which allocates
-        // for a name outside the standard set (`X-API-Key`, say): comparing the few names of
-        // a usual request is cheaper. Names are stored lowercase and compared regardless of
-        // case; the values of one name come in the same order either way.
-        if self.0.len_keys() <= SCAN_LIMIT {
-            return self
-                .0
+        // Names are stored lowercase and compared regardless of case; the values of one name
+        // come in the same order either way.
+        match self.len {
+            Some(len) => self.lines[..len]
                 .iter()
-                .filter(|(stored, _)| stored.as_str().eq_ignore_ascii_case(name))
+                .filter(|(stored, _)| stored.eq_ignore_ascii_case(name))
                 .nth(index)
-                .map(|(_, value)| value.as_bytes());
+                .map(|&(_, value)| value),
+            None => self
+                .map
+                .get_all(name)
+                .nth(index)
+                .map(|value| value.as_bytes()),
         }
-        self.0
-            .get_all(name)
-            .nth(index)
-            .map(|value| value.as_bytes())
     }
 }
 

@@ -4,6 +4,8 @@
 //! Keys are made when a benchmark starts (no private key is kept in the repository); the
 //! HMAC secret and the session cookie key are fixed, since they protect nothing.
 
+pub mod comparison;
+
 use std::sync::OnceLock;
 use std::time::Duration;
 

@@ -1,13 +1,19 @@
 //! Finding the bearer token of a request and checking its shape before any key is touched.
 
+use std::fmt;
+
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
-use serde_json::{Map, Value};
+use base64::{DecodeSliceError, Engine as _};
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::Value;
 
 use crate::{AuthError, RequestView};
 
 /// The longest token accepted unless configured otherwise, in bytes.
 pub const DEFAULT_MAX_TOKEN_LEN: usize = 8 * 1024;
+
+/// Decoded token headers up to this length are kept on the stack.
+const HEADER_BUFFER: usize = 512;
 
 /// The token of a request: from `Authorization: Bearer`, or for a WebSocket handshake from the
 /// query parameter `query_param` when one is configured.
@@ -70,7 +76,7 @@ impl<'a> Token<'a> {
             )));
         }
         let malformed = |what: &'static str| AuthError::malformed(what);
-        if !raw.iter().all(|&byte| is_base64url(byte) || byte == b'.') {
+        if !raw.iter().all(|&byte| IN_COMPACT_FORM[usize::from(byte)]) {
             return Err(malformed("the token holds characters a JWT cannot hold"));
         }
         // Only ASCII is left, so this cannot fail.
@@ -85,7 +91,18 @@ impl<'a> Token<'a> {
         if header.is_empty() || payload.is_empty() {
             return Err(malformed("the token has an empty part"));
         }
-        let header = decode(header).map_err(|_| malformed("the token header is not base64url"))?;
+        // A usual header decodes into a buffer on the stack, a longer one into the heap.
+        let not_base64url = || malformed("the token header is not base64url");
+        let mut buffer = [0; HEADER_BUFFER];
+        let on_heap;
+        let header = match URL_SAFE_NO_PAD.decode_slice(header, &mut buffer) {
+            Ok(len) => &buffer[..len],
+            Err(DecodeSliceError::OutputSliceTooSmall) => {
+                on_heap = decode(header).map_err(|_| not_base64url())?;
+                &on_heap[..]
+            }
+            Err(DecodeSliceError::DecodeError(_)) => return Err(not_base64url()),
+        };
         // The payload and signature are decoded once, by the signature check; here their form
         // is checked without decoding them.
         if !is_canonical_base64url(payload) {
@@ -95,20 +112,20 @@ impl<'a> Token<'a> {
             return Err(malformed("the token signature is not base64url"));
         }
 
-        let header: Map<String, Value> = serde_json::from_slice(&header)
+        let header: HeaderFields = serde_json::from_slice(header)
             .map_err(|_| malformed("the token header is not a JSON object"))?;
-        let Some(Value::String(algorithm)) = header.get("alg") else {
+        let Some(Value::String(algorithm)) = header.alg else {
             return Err(malformed("the token header names no algorithm"));
         };
-        let kid = match header.get("kid") {
+        let kid = match header.kid {
             None => None,
-            Some(Value::String(kid)) => Some(kid.clone()),
+            Some(Value::String(kid)) => Some(kid),
             Some(_) => return Err(malformed("the token's key id is not a string")),
         };
 
         Ok(Self {
             raw,
-            algorithm: algorithm.clone(),
+            algorithm,
             kid,
         })
     }
@@ -127,9 +144,91 @@ impl<'a> Token<'a> {
     }
 }
 
-fn is_base64url(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'
+/// The members of a token header read before a key is chosen, `alg` and `kid`, as JSON values.
+///
+/// They are read straight from the JSON: the other members are checked for syntax and skipped
+/// without building a map of the whole header, and a member named twice counts with its last
+/// value, as a map would keep it. Anything but a JSON object is an error.
+#[derive(Default)]
+struct HeaderFields {
+    alg: Option<Value>,
+    kid: Option<Value>,
 }
+
+/// A member name of a token header, as far as [`HeaderFields`] cares.
+enum HeaderMember {
+    Alg,
+    Kid,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for HeaderMember {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NameVisitor;
+
+        impl Visitor<'_> for NameVisitor {
+            type Value = HeaderMember;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+
+            // Called with the name unescaped, whether or not it was written with escapes.
+            fn visit_str<E: de::Error>(self, name: &str) -> Result<HeaderMember, E> {
+                Ok(match name {
+                    "alg" => HeaderMember::Alg,
+                    "kid" => HeaderMember::Kid,
+                    _ => HeaderMember::Other,
+                })
+            }
+        }
+
+        deserializer.deserialize_str(NameVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for HeaderFields {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+
+        impl<'de> Visitor<'de> for FieldsVisitor {
+            type Value = HeaderFields;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<HeaderFields, A::Error> {
+                let mut fields = HeaderFields::default();
+                while let Some(member) = map.next_key::<HeaderMember>()? {
+                    match member {
+                        HeaderMember::Alg => fields.alg = Some(map.next_value()?),
+                        HeaderMember::Kid => fields.kid = Some(map.next_value()?),
+                        HeaderMember::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(fields)
+            }
+        }
+
+        deserializer.deserialize_map(FieldsVisitor)
+    }
+}
+
+/// Which bytes a token in compact form holds: the base64url alphabet and the dots between
+/// the parts. A table: the check runs on every byte of every token.
+const IN_COMPACT_FORM: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.';
+        byte += 1;
+    }
+    table
+};
 
 /// Whether `part`, made of base64url characters only, decodes without padding: its length
 /// leaves no lone character, and the bits its last character holds past the data are zero.
@@ -183,6 +282,39 @@ mod tests {
     }
 
     #[test]
+    fn header_members_are_read_as_a_map_would_keep_them() {
+        let parsed = |header: &str| {
+            Token::parse(token(header).as_bytes(), 1000)
+                .map(|token| (token.algorithm().to_owned(), token.kid().map(str::to_owned)))
+        };
+        let found =
+            |algorithm: &str, kid: Option<&str>| (algorithm.to_owned(), kid.map(str::to_owned));
+
+        // Escaped names are the same names; other members, nested or not, are skipped.
+        assert_eq!(
+            parsed(r#"{"al\u0067":"ES256","typ":"JWT","x5c":[{"a":[1,2]}],"kid":"k"}"#).unwrap(),
+            found("ES256", Some("k"))
+        );
+        // A member named twice counts with its last value.
+        assert_eq!(
+            parsed(r#"{"alg":"none","alg":"HS256"}"#).unwrap(),
+            found("HS256", None)
+        );
+        for header in [
+            r#"{"alg":"HS256","alg":1}"#,
+            r#"{"alg":"HS256","kid":null}"#,
+            r#"{"alg":"HS256","kid":"a","kid":["b"]}"#,
+            r#"{"alg":null}"#,
+            r#""HS256""#,
+            r#"{"alg":"HS256"} x"#,
+            r#"{"alg":"HS256","typ":}"#,
+        ] {
+            let err = parsed(header).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Malformed, "{header}");
+        }
+    }
+
+    #[test]
     fn an_unknown_algorithm_still_parses() {
         // `none` and friends are refused by the allow-list, as invalid tokens (401).
         let raw = format!("{}.{}.", b64(r#"{"alg":"none"}"#), b64("{}"));
@@ -222,6 +354,28 @@ mod tests {
 
             assert_eq!(err.kind(), ErrorKind::Malformed, "{raw}");
         }
+    }
+
+    #[test]
+    fn long_headers_parse_as_short_ones_do() {
+        // Longer than the stack buffer: decoded on the heap, with the same result.
+        let padding = "p".repeat(HEADER_BUFFER);
+        let long = token(&format!(r#"{{"alg":"HS256","kid":"k","x":"{padding}"}}"#));
+
+        let parsed = Token::parse(long.as_bytes(), 8192).unwrap();
+
+        assert_eq!((parsed.algorithm(), parsed.kid()), ("HS256", Some("k")));
+        // A lone last character: not base64url, whatever the buffer.
+        let bad = format!(
+            "{}.{}.{}",
+            "A".repeat(2 * HEADER_BUFFER + 1),
+            b64("{}"),
+            b64("s")
+        );
+        assert_eq!(
+            Token::parse(bad.as_bytes(), 8192).unwrap_err().kind(),
+            ErrorKind::Malformed
+        );
     }
 
     #[test]
@@ -280,6 +434,18 @@ mod tests {
 
             assert_eq!(err.kind(), ErrorKind::Malformed, "{query}");
         }
+    }
+
+    #[test]
+    fn compact_form_table_holds_the_base64url_alphabet_and_the_dot() {
+        let allowed: Vec<u8> = (0..=255u8)
+            .filter(|&byte| IN_COMPACT_FORM[usize::from(byte)])
+            .collect();
+
+        let mut expected =
+            b"-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz".to_vec();
+        expected.sort_unstable();
+        assert_eq!(allowed, expected);
     }
 
     #[test]

@@ -11,7 +11,10 @@
 //! - `hs256-cached`: the same with the JWT backend caching verified tokens;
 //! - `rs256`: the same chain with an RS256 JWT backend caching verified tokens;
 //! - `rs256-uncached`: the same without the cache;
-//! - `session`: the `hs256` chain behind actix-session's cookie-store middleware.
+//! - `session`: the `hs256` chain behind actix-session's cookie-store middleware;
+//! - `handwritten`: no chain; a hand-written middleware validating HS256 tokens with
+//!   `jsonwebtoken`, and handlers checking the scope (see `auth_bench::comparison`);
+//! - `grants`: no chain; `actix-web-grants` with the same token validation.
 //!
 //! Every mode serves `GET /anon` (no guard). The others add `GET /guarded` (requires
 //! `notes:read`, which every credential grants), `GET /admin` (requires `admin`, which none
@@ -23,7 +26,7 @@ use std::io::Write as _;
 use actix_web::{web, App, HttpResponse, HttpServer};
 use auth_actix::session::{CookieSessionStore, Session, SessionBackend, SessionMiddleware};
 use auth_actix::{requires, AuthenticationMiddleware};
-use auth_bench::{full_chain, Issued, Loader};
+use auth_bench::{comparison, full_chain, Issued, Loader};
 
 async fn anon() -> HttpResponse {
     HttpResponse::Ok().body("ok")
@@ -61,12 +64,36 @@ fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let [_, mode, port, credentials] = &args[..] else {
         eprintln!(
-            "usage: bench-server bare|hs256|hs256-cached|rs256|rs256-uncached|session PORT FILE"
+            "usage: bench-server \
+             bare|hs256|hs256-cached|rs256|rs256-uncached|session|handwritten|grants PORT FILE"
         );
         std::process::exit(2);
     };
     let port: u16 = port.parse().expect("a port number");
     let mode = mode.clone();
+
+    let system = actix_web::rt::System::new();
+    if mode == "handwritten" || mode == "grants" {
+        write_credentials(
+            credentials,
+            &Issued {
+                api_key: String::new(),
+                token: auth_bench::hs256_token(),
+            },
+        )?;
+        let server = if mode == "grants" {
+            HttpServer::new(comparison::grants_app)
+                .workers(1)
+                .bind(("127.0.0.1", port))?
+                .run()
+        } else {
+            HttpServer::new(comparison::handwritten_app)
+                .workers(1)
+                .bind(("127.0.0.1", port))?
+                .run()
+        };
+        return system.block_on(server);
+    }
 
     let (jwt, token) = match mode.as_str() {
         "bare" => (None, String::new()),
@@ -89,7 +116,6 @@ fn main() -> std::io::Result<()> {
         }
     };
 
-    let system = actix_web::rt::System::new();
     let Some(jwt) = jwt else {
         write_credentials(
             credentials,
