@@ -6,7 +6,7 @@ use std::process::{Child, Command, Stdio};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
-use actix_test::ClientRequest;
+use actix_test::{ClientRequest, TestServer};
 use tempfile::TempDir;
 
 use crate::Reply;
@@ -231,4 +231,27 @@ pub fn csrf_field(body: &str) -> String {
     let start = body.find(marker).expect("a csrf field") + marker.len();
     let end = body[start..].find('"').expect("a closing quote");
     body[start..start + end].to_owned()
+}
+
+/// Logs `username` in through the form at `/login`, from a fresh session and with no `next`;
+/// answers the session cookie the login set.
+///
+/// # Panics
+///
+/// When the form sets no session cookie or the login is not answered 303.
+pub async fn log_in_through_form(server: &TestServer, username: &str, password: &str) -> String {
+    let form = get_with_cookie(server.get("/login"), None).await;
+    let CookieChange::Set(cookie) = cookie_change(&form) else {
+        panic!("the login form sets a session cookie: {form:?}");
+    };
+    let csrf = csrf_field(&form.body);
+    let fields = [
+        ("username", username),
+        ("password", password),
+        ("csrf", csrf.as_str()),
+        ("next", ""),
+    ];
+    let reply = post_form(server.post("/login"), Some(&cookie), &fields).await;
+    assert_eq!(reply.status.as_u16(), 303, "{}", reply.body);
+    new_cookie(&reply)
 }

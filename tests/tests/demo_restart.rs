@@ -9,7 +9,8 @@ use actix_test::TestServer;
 use actix_web::cookie::Key;
 use actix_web::http::StatusCode;
 use auth_tests::session::{
-    cookie_change, csrf_field, get_with_cookie, new_cookie, post_form, CookieChange, RedisServer,
+    cookie_change, csrf_field, get_with_cookie, log_in_through_form, post_form, CookieChange,
+    RedisServer,
 };
 use auth_tests::{basic, send, send_with};
 use examples::demo::{self, KEY_PAGE};
@@ -28,21 +29,6 @@ async fn serve_with_redis(db: &std::path::Path, redis: &RedisServer, key: Key) -
         .await
         .expect("the Redis store connects");
     serve_demo_with(db, key, move || store.clone())
-}
-
-/// Logs admin in through the form; returns the session cookie.
-async fn log_in_admin(server: &TestServer) -> String {
-    let form = get_with_cookie(server.get("/login"), None).await;
-    let cookie = new_cookie(&form);
-    let csrf = csrf_field(&form.body);
-    let fields = [
-        ("username", "admin"),
-        ("password", "admin-secret"),
-        ("csrf", csrf.as_str()),
-    ];
-    let login = post_form(server.post("/login"), Some(&cookie), &fields).await;
-    assert_eq!(login.status, StatusCode::SEE_OTHER);
-    new_cookie(&login)
 }
 
 /// Creates a key through the admin page's form; returns the plaintext and the cookie to go
@@ -76,7 +62,7 @@ async fn demo_sessions_keys_and_users_survive_a_restart_with_redis() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let db = dir.path().join("demo.sqlite3");
     let first = serve_with_redis(&db, &redis, session_key()).await;
-    let cookie = log_in_admin(&first).await;
+    let cookie = log_in_through_form(&first, "admin", "admin-secret").await;
     let (key, cookie) = create_key_in_page(&first, &cookie).await;
     drop(first);
 
@@ -114,7 +100,7 @@ async fn demo_sessions_end_on_restart_without_a_fixed_session_key() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let db = dir.path().join("demo.sqlite3");
     let first = serve_with_redis(&db, &redis, Key::generate()).await;
-    let cookie = log_in_admin(&first).await;
+    let cookie = log_in_through_form(&first, "admin", "admin-secret").await;
     let (key, cookie) = create_key_in_page(&first, &cookie).await;
     drop(first);
 

@@ -19,10 +19,7 @@ use actix_web::{get, web, App, HttpRequest, HttpResponse};
 use auth_actix::session::actix_session::storage::SessionStore;
 use auth_actix::session::CookieSessionStore;
 use auth_actix::{requires, AuthenticationMiddleware, Chain, SimpleUser, User};
-use auth_tests::session::{
-    cookie_change, csrf_field, get_with_cookie, new_cookie, post_form, CookieChange, RedisServer,
-    SESSION_COOKIE,
-};
+use auth_tests::session::{get_with_cookie, log_in_through_form, RedisServer, SESSION_COOKIE};
 use auth_tests::{
     basic, bearer, send, send_with, serve, strict_basic_backend, FailingBackend, Hits,
     PanickingBackend, PendingBackend, Reply, FAIL_HEADER, VALID_BASIC,
@@ -217,24 +214,6 @@ impl Demo {
     }
 }
 
-/// Logs `username` in through the form; answers the session cookie.
-async fn log_in(server: &TestServer, username: &str, password: &str) -> String {
-    let form = get_with_cookie(server.get("/login"), None).await;
-    let CookieChange::Set(cookie) = cookie_change(&form) else {
-        panic!("the login form sets a session cookie: {form:?}");
-    };
-    let csrf = csrf_field(&form.body);
-    let fields = [
-        ("username", username),
-        ("password", password),
-        ("csrf", &csrf),
-        ("next", ""),
-    ];
-    let reply = post_form(server.post("/login"), Some(&cookie), &fields).await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    new_cookie(&reply)
-}
-
 /// A bearer token for `authorization`, from the demo's `/token`.
 async fn token(server: &TestServer, authorization: &str) -> String {
     let reply = send_with(server.post("/token"), Some(authorization)).await;
@@ -327,7 +306,7 @@ async fn faults_unreadable_database_is_503_for_each_stored_credential_and_recove
         .create_api_key("admin", &["authenticated".to_owned()])
         .expect("a key");
     let admin = basic("admin", "admin-secret");
-    let session = log_in(&server, "alice", "alice-secret").await;
+    let session = log_in_through_form(&server, "alice", "alice-secret").await;
     let jwt = token(&server, &admin).await;
     let stored = [
         ("session", Caller::Session(session)),
@@ -398,7 +377,7 @@ async fn demo_on_redis(demo: &Demo, redis: &RedisServer) -> (TestServer, Caller)
         .await
         .expect("the Redis store connects");
     let server = demo.serve(move || store.clone());
-    let alice = Caller::Session(log_in(&server, "alice", "alice-secret").await);
+    let alice = Caller::Session(log_in_through_form(&server, "alice", "alice-secret").await);
     let control = alice.call(&server, "/faults/witness").await;
     assert_eq!(control.status, StatusCode::OK, "control: {}", control.body);
     (server, alice)
@@ -496,7 +475,7 @@ async fn faults_stopped_redis_fails_closed_and_recovers_when_it_is_back() {
     // is gone (Redis kept nothing), and a new login works.
     redis.restart();
     let forgotten = alice.call(&server, "/faults/witness").await;
-    let mended = Caller::Session(log_in(&server, "alice", "alice-secret").await);
+    let mended = Caller::Session(log_in_through_form(&server, "alice", "alice-secret").await);
     let back = mended.call(&server, "/faults/witness").await;
 
     assert_eq!(

@@ -17,9 +17,7 @@ use actix_web::cookie::Key;
 use actix_web::http::StatusCode;
 use actix_web::{web, App};
 use auth_actix::session::CookieSessionStore;
-use auth_tests::session::{
-    cookie_change, csrf_field, get_with_cookie, new_cookie, post_form, CookieChange, SESSION_COOKIE,
-};
+use auth_tests::session::{log_in_through_form, SESSION_COOKIE};
 use auth_tests::{basic, bearer, send_with, serve};
 use examples::demo::{self, UserStore};
 use futures_util::stream::{self, StreamExt as _};
@@ -134,8 +132,8 @@ async fn start() -> (TestServer, Vec<(u32, Caller)>, tempfile::TempDir) {
     let alice_basic = basic("alice", "alice-secret");
     let admin_jwt = token(&server, &admin_basic).await;
     let alice_jwt = token(&server, &alice_basic).await;
-    let admin_session = log_in(&server, "admin", "admin-secret").await;
-    let alice_session = log_in(&server, "alice", "alice-secret").await;
+    let admin_session = log_in_through_form(&server, "admin", "admin-secret").await;
+    let alice_session = log_in_through_form(&server, "alice", "alice-secret").await;
 
     let cookie = |value: &str| ("cookie", format!("{SESSION_COOKIE}={value}"));
     let authorization = |value: String| ("authorization", value);
@@ -207,24 +205,6 @@ async fn token(server: &TestServer, authorization: &str) -> String {
         .as_str()
         .expect("a token")
         .to_owned()
-}
-
-/// Logs in through the form; answers the session cookie.
-async fn log_in(server: &TestServer, username: &str, password: &str) -> String {
-    let form = get_with_cookie(server.get("/login"), None).await;
-    let CookieChange::Set(cookie) = cookie_change(&form) else {
-        panic!("the login form sets a session cookie: {form:?}");
-    };
-    let csrf = csrf_field(&form.body);
-    let fields = [
-        ("username", username),
-        ("password", password),
-        ("csrf", csrf.as_str()),
-        ("next", ""),
-    ];
-    let reply = post_form(server.post("/login"), Some(&cookie), &fields).await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    new_cookie(&reply)
 }
 
 /// A small deterministic generator (xorshift64), so a failing run can be replayed.
