@@ -48,3 +48,8 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 
 echo "== cargo test"
 cargo test --workspace
+
+# The corpus replay above checks every kept input; this runs each fuzz target briefly from
+# that corpus, looking for new crashes. scripts/fuzz.sh runs them longer.
+echo "== fuzzing, ${CI_FUZZ_SECONDS:-15} s per target"
+FUZZ_SECONDS="${CI_FUZZ_SECONDS:-15}" FUZZ_MERGE=0 bash scripts/fuzz.sh
