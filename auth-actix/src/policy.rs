@@ -30,6 +30,95 @@ pub enum Redirect {
     Path(&'static str),
 }
 
+impl Redirect {
+    /// Whether the target stays on this site and keeps the `next` parameter: the rules
+    /// `#[requires(redirect = ..)]` checks at compile time, for policies built by hand.
+    const fn check(self) -> Result<(), &'static str> {
+        match self {
+            Redirect::Path(path) => {
+                let bytes = path.as_bytes();
+                if bytes.is_empty() || bytes[0] != b'/' {
+                    return Err("a redirect path must start with `/`");
+                }
+                if bytes.len() > 1 && (bytes[1] == b'/' || bytes[1] == b'\\') {
+                    return Err("a redirect path starting with `//` or `/\\` leaves this site");
+                }
+                let mut at = 0;
+                while at < bytes.len() {
+                    match bytes[at] {
+                        b'\\' => return Err("a redirect path cannot hold `\\`"),
+                        b'#' => return Err("a redirect path cannot hold a `#` fragment"),
+                        byte if byte <= b' ' || byte == 0x7f => {
+                            return Err(
+                                "a redirect path cannot hold whitespace or control characters",
+                            )
+                        }
+                        b':' if at + 2 < bytes.len()
+                            && bytes[at + 1] == b'/'
+                            && bytes[at + 2] == b'/' =>
+                        {
+                            return Err("a redirect path cannot hold `://`")
+                        }
+                        _ => {}
+                    }
+                    at += 1;
+                }
+                Ok(())
+            }
+            Redirect::Route(name) => {
+                let bytes = name.as_bytes();
+                if bytes.is_empty() {
+                    return Err("a redirect route name cannot be empty");
+                }
+                let mut at = 0;
+                while at < bytes.len() {
+                    if !matches!(bytes[at], b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'-' | b'.' | b':')
+                    {
+                        return Err("a redirect route name may hold only ASCII letters, digits, `_`, `-`, `.` and `:`");
+                    }
+                    at += 1;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Panics on a scope that no credential could be granted faithfully: empty, or holding
+/// whitespace or control characters.
+const fn check_scope(scope: &str) {
+    let bytes = scope.as_bytes();
+    assert!(!bytes.is_empty(), "a policy's scope cannot be empty");
+    let mut at = 0;
+    while at < bytes.len() {
+        assert!(
+            bytes[at] > b' ' && bytes[at] != 0x7f,
+            "a policy's scope cannot hold whitespace or control characters"
+        );
+        at += 1;
+    }
+}
+
+/// Panics on an expression `#[requires]` would refuse: an empty `any` or `all`, or a scope
+/// [`check_scope`] refuses.
+const fn check_expr(expr: &ScopeExpr) {
+    match expr {
+        ScopeExpr::Scope(scope) => check_scope(scope),
+        ScopeExpr::Not(term) => check_expr(term),
+        ScopeExpr::Any(terms) | ScopeExpr::All(terms) => {
+            assert!(
+                !terms.is_empty(),
+                "a policy's `any` or `all` needs at least one term"
+            );
+            let mut at = 0;
+            while at < terms.len() {
+                check_expr(&terms[at]);
+                at += 1;
+            }
+        }
+    }
+}
+
 /// What a guard requires, and how it answers those who do not meet it.
 ///
 /// `#[requires(...)]` compiles to a `static` policy; build one by hand for code paths that
@@ -73,7 +162,17 @@ impl Policy {
     }
 
     /// Also requires every one of these scopes.
+    ///
+    /// # Panics
+    ///
+    /// When a scope is empty or holds whitespace or control characters, as `#[requires]`
+    /// refuses at compile time. In a `static`, that is a compile error too.
     pub const fn scopes(mut self, scopes: &'static [&'static str]) -> Self {
+        let mut at = 0;
+        while at < scopes.len() {
+            check_scope(scopes[at]);
+            at += 1;
+        }
         self.scopes = scopes;
         self
     }
@@ -94,19 +193,56 @@ impl Policy {
     ///     ]),
     /// ]));
     /// ```
+    ///
+    /// # Panics
+    ///
+    /// When an `any` or `all` has no terms (an empty `all` would admit every user, an empty
+    /// `any` none) or a scope is empty or holds whitespace, as `#[requires]` refuses at
+    /// compile time. In a `static`, that is a compile error too.
     pub const fn expr(mut self, expr: &'static ScopeExpr) -> Self {
+        check_expr(expr);
         self.expr = Some(expr);
         self
     }
 
     /// Answers refused requests with this status instead of 401 or 403.
+    ///
+    /// # Panics
+    ///
+    /// Unless the status is between 400 and 599: any other would not refuse the request. In
+    /// a `static`, that is a compile error:
+    ///
+    /// ```compile_fail
+    /// # use auth_actix::Policy;
+    /// static HIDDEN: Policy = Policy::new("hidden").status_code(200);
+    /// ```
     pub const fn status_code(mut self, status_code: u16) -> Self {
+        assert!(
+            400 <= status_code && status_code <= 599,
+            "a policy's status code must be between 400 and 599, the statuses that refuse a request"
+        );
         self.status_code = Some(status_code);
         self
     }
 
     /// Redirects anonymous browsers to a login page, with the original path in `next`.
+    ///
+    /// # Panics
+    ///
+    /// When the target could leave this site or lose the `next` parameter, by the rules
+    /// `#[requires(redirect = ..)]` checks at compile time: a path must start with a single
+    /// `/` and hold no `\`, `://`, `#`, whitespace or control characters; a route name holds
+    /// only ASCII letters, digits, `_`, `-`, `.` and `:`. In a `static`, that is a compile
+    /// error:
+    ///
+    /// ```compile_fail
+    /// # use auth_actix::{Policy, Redirect};
+    /// static EVIL: Policy = Policy::new("evil").redirect(Redirect::Path("//evil.example"));
+    /// ```
     pub const fn redirect(mut self, redirect: Redirect) -> Self {
+        if let Err(problem) = redirect.check() {
+            panic!("{}", problem);
+        }
         self.redirect = Some(redirect);
         self
     }
@@ -507,6 +643,92 @@ mod tests {
             location(Redirect::Path("/login#form"), "/a"),
             "/login?next=%2Fa#form"
         );
+    }
+
+    /// Builds a policy at run time, where the `const` checks panic instead of failing to
+    /// compile.
+    fn refused(build: impl FnOnce() -> Policy + std::panic::UnwindSafe) -> bool {
+        std::panic::catch_unwind(build).is_err()
+    }
+
+    #[test]
+    fn hand_built_policies_refuse_redirects_that_leave_the_site() {
+        for path in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "evil.example",
+            "",
+            "/a\\b",
+            "/login#form",
+            "/log in",
+            "/login\r\nSet-Cookie: a=b",
+            "/go?to=https://evil.example",
+        ] {
+            assert!(
+                refused(|| Policy::new("p").redirect(Redirect::Path(path))),
+                "{path:?}"
+            );
+        }
+        for name in ["", "log in", "https://evil.example", "/login", "a/b"] {
+            assert!(
+                refused(|| Policy::new("p").redirect(Redirect::Route(name))),
+                "{name:?}"
+            );
+        }
+        for path in ["/login", "/login?x=1", "/auth/sign-in", "/connexion-\u{e9}"] {
+            assert!(
+                !refused(|| Policy::new("p").redirect(Redirect::Path(path))),
+                "{path:?}"
+            );
+        }
+        for name in ["login", "auth.login", "auth:login-form_2"] {
+            assert!(
+                !refused(|| Policy::new("p").redirect(Redirect::Route(name))),
+                "{name:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn hand_built_policies_refuse_status_codes_that_do_not_refuse() {
+        for code in [0, 99, 200, 204, 302, 399, 600] {
+            assert!(
+                refused(move || Policy::new("p").status_code(code)),
+                "{code}"
+            );
+        }
+        for code in [400, 404, 418, 503, 599] {
+            assert!(
+                !refused(move || Policy::new("p").status_code(code)),
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn hand_built_policies_refuse_empty_combinators_and_blank_scopes() {
+        static EMPTY_ALL: ScopeExpr = ScopeExpr::All(&[]);
+        static NESTED_EMPTY_ANY: ScopeExpr = ScopeExpr::Not(&ScopeExpr::All(&[
+            ScopeExpr::Scope("a"),
+            ScopeExpr::Any(&[]),
+        ]));
+        static BLANK: ScopeExpr = ScopeExpr::Any(&[ScopeExpr::Scope("a"), ScopeExpr::Scope(" ")]);
+        static FINE: ScopeExpr = ScopeExpr::Any(&[
+            ScopeExpr::Scope("admin"),
+            ScopeExpr::Not(&ScopeExpr::Scope("suspended")),
+        ]);
+
+        for expr in [&EMPTY_ALL, &NESTED_EMPTY_ANY, &BLANK] {
+            assert!(refused(|| Policy::new("p").expr(expr)), "{expr}");
+        }
+        assert!(!refused(|| Policy::new("p").expr(&FINE)));
+        for scopes in [&[""][..], &["a b"], &["ok", "tab\there"]] {
+            assert!(refused(|| Policy::new("p").scopes(scopes)), "{scopes:?}");
+        }
+        assert!(!refused(
+            || Policy::new("p").scopes(&["notes:read", "admin"])
+        ));
     }
 
     #[test]

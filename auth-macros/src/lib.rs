@@ -44,7 +44,9 @@ use proc_macro::TokenStream;
 ///   before the handler's extractors; a function with another signature is reported on the
 ///   path.
 /// - `status_code = 404`: the status (400 to 599) that refused requests get instead of 401 or
-///   403, for example to hide that the resource exists.
+///   403, for example to hide that the resource exists. With `redirect` too, anonymous
+///   browsers are still redirected to the login page, which tells them the route exists; leave
+///   `redirect` out where that matters.
 /// - `redirect = "login"` or `redirect = "/login"`: where to send a visitor who is not signed
 ///   in, instead of answering 401. A route name (ASCII letters, digits, `_`, `-`, `.`, `:`) or a
 ///   path on this site starting with a single `/`; absolute and protocol-relative URLs are
@@ -54,6 +56,13 @@ use proc_macro::TokenStream;
 /// `async fn` (free or associated, without `self`) and may sit above or below actix-web's route
 /// attributes; every other attribute on the function is kept. The generated code names the
 /// runtime as `::auth_actix`, so depend on `auth-actix` under that name.
+///
+/// The guarded function takes the request and its payload in place of the parameters you
+/// wrote, and extracts those itself after the check; its return type `R` becomes
+/// `actix_web::Result<R>`. So it is registered with actix-web like any handler, but it cannot
+/// be called directly with its original arguments (test it through a service, as with
+/// `actix_web::test::init_service`), and it cannot implement a trait's method. Object checks
+/// run without a deadline of their own: bound slow lookups inside the check.
 #[proc_macro_attribute]
 pub fn requires(args: TokenStream, item: TokenStream) -> TokenStream {
     let item = proc_macro2::TokenStream::from(item);

@@ -46,6 +46,10 @@ pub enum JwtError {
     },
     /// A token could not be signed.
     Signing(Source),
+    /// A token to sign would not carry what was asked: an empty subject, or a scope that is
+    /// empty or holds whitespace (the `scope` claim separates scopes with spaces, so `"a b"`
+    /// would come back as two scopes).
+    InvalidClaims(&'static str),
 }
 
 impl JwtError {
@@ -85,6 +89,7 @@ impl fmt::Display for JwtError {
             Self::InsecureUrl(url) => write!(f, "refusing to fetch keys from {url:?}: not https"),
             Self::Fetch { url, reason } => write!(f, "fetching {url} failed: {reason}"),
             Self::Signing(source) => write!(f, "signing failed: {source}"),
+            Self::InvalidClaims(reason) => write!(f, "refusing to sign: {reason}"),
         }
     }
 }

@@ -190,8 +190,21 @@ impl TokenSigner {
     ///
     /// # Errors
     ///
+    /// [`JwtError::InvalidClaims`] for an empty subject or a scope that is empty or holds
+    /// whitespace, which the token's space-separated `scope` claim could not carry faithfully;
     /// [`JwtError::Signing`] when the key fails to sign.
     pub fn sign(&self, subject: &str, scopes: &[&str]) -> Result<String, JwtError> {
+        if subject.is_empty() {
+            return Err(JwtError::InvalidClaims("the subject is empty"));
+        }
+        if scopes
+            .iter()
+            .any(|scope| scope.is_empty() || scope.contains(char::is_whitespace))
+        {
+            return Err(JwtError::InvalidClaims(
+                "a scope is empty or holds whitespace",
+            ));
+        }
         let mut claims = Map::new();
         claims.insert("sub".to_owned(), subject.into());
         claims.insert("scope".to_owned(), scopes.join(" ").into());
@@ -233,5 +246,43 @@ impl fmt::Debug for TokenSigner {
             .field("audience", &self.audience)
             .field("lifetime", &self.lifetime)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signer() -> TokenSigner {
+        TokenSigner::hs256(&[7; 32]).unwrap()
+    }
+
+    #[test]
+    fn sign_refuses_scopes_the_scope_claim_would_split_or_lose() {
+        for scopes in [
+            &["read admin"][..],
+            &["a\tb"],
+            &["c\nd"],
+            &[""],
+            &["ok", " "],
+        ] {
+            assert!(
+                matches!(
+                    signer().sign("ada", scopes),
+                    Err(JwtError::InvalidClaims(_))
+                ),
+                "{scopes:?}"
+            );
+        }
+        assert!(signer().sign("ada", &["notes:read", "admin"]).is_ok());
+        assert!(signer().sign("ada", &[]).is_ok());
+    }
+
+    #[test]
+    fn sign_refuses_an_empty_subject() {
+        assert!(matches!(
+            signer().sign("", &["read"]),
+            Err(JwtError::InvalidClaims(_))
+        ));
     }
 }
