@@ -147,7 +147,8 @@ impl Denied {
         tracing::error!(
             target: TARGET,
             user_type = std::any::type_name::<U>(),
-            "the user extractor asks for a type the authentication chain does not produce"
+            "a user extractor or object check asks for a user type the authentication chain \
+             does not produce; refusing the request"
         );
         Self::internal()
     }
