@@ -109,6 +109,10 @@ impl KeySource for RemoteJwks {
     fn key_set(&self, kid: Option<&str>) -> impl Future<Output = Result<KeySet, AuthError>> {
         self.inner.keys.key_set(kid)
     }
+
+    fn known_keys(&self) -> Option<KeySet> {
+        self.inner.keys.known_keys()
+    }
 }
 
 impl fmt::Debug for RemoteJwks {

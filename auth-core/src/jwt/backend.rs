@@ -72,11 +72,21 @@ impl<K: KeySource> JwtBackend<K> {
     /// # Errors
     ///
     /// [`JwtError::NoAlgorithms`] for an empty list, [`JwtError::MixedAlgorithmFamilies`]
-    /// for a list mixing HMAC with public-key algorithms.
+    /// for a list mixing HMAC with public-key algorithms, [`JwtError::NoSuitableKeys`] when
+    /// the keys at hand ([`KeySource::known_keys`]) hold none that suits the list.
     pub fn new(keys: K, algorithms: impl IntoIterator<Item = Algorithm>) -> Result<Self, JwtError> {
+        let rules = Rules::new(algorithms)?;
+        if let Some(known) = keys.known_keys() {
+            let suitable = known
+                .iter()
+                .any(|key| rules.algorithms().any(|algorithm| key.suits(algorithm)));
+            if !known.is_empty() && !suitable {
+                return Err(JwtError::NoSuitableKeys);
+            }
+        }
         Ok(Self {
             keys,
-            rules: Rules::new(algorithms)?,
+            rules,
             scopes: ScopeClaims::default(),
             granted: Vec::new(),
             mapper: SubjectUser,
@@ -585,7 +595,8 @@ mod tests {
             JwtBackend::new(KeySet::from_pem(public_pem).unwrap(), [Algorithm::HS256]);
 
         rejection(run(&rsa_only.unwrap(), &confused));
-        rejection(run(&hmac_allowed.unwrap(), &confused));
+        // An RSA key with only HMAC allowed could never verify anything: refused at build.
+        assert!(matches!(hmac_allowed, Err(JwtError::NoSuitableKeys)));
     }
 
     #[test]
@@ -606,6 +617,37 @@ mod tests {
 
             assert!(run(&backend, &token).unwrap().is_some(), "{signer:?}");
         }
+    }
+
+    #[test]
+    fn jwt_keys_that_suit_no_allowed_algorithm_are_refused_at_build() {
+        let rsa = KeySet::from_pem(test_keys::rsa().public_pem.as_bytes()).unwrap();
+        let hmac = KeySet::hmac(SECRET).unwrap();
+        let es256_only =
+            KeySet::new([
+                VerifyingKey::from_pem(test_keys::rsa().public_pem.as_bytes())
+                    .unwrap()
+                    .with_algorithm(Algorithm::RS512),
+            ]);
+
+        for (keys, algorithms) in [
+            (hmac.clone(), &[Algorithm::RS256][..]),
+            (rsa.clone(), &[Algorithm::HS256]),
+            (rsa.clone(), &[Algorithm::ES256, Algorithm::EdDSA]),
+            (es256_only, &[Algorithm::RS256]),
+        ] {
+            assert!(
+                matches!(
+                    JwtBackend::new(keys, algorithms.iter().copied()),
+                    Err(JwtError::NoSuitableKeys)
+                ),
+                "{algorithms:?}"
+            );
+        }
+        // One suitable key is enough; the others may serve other algorithms later.
+        let mixed = KeySet::new(rsa.iter().chain(hmac.iter()).cloned());
+        assert!(JwtBackend::new(mixed, [Algorithm::RS256]).is_ok());
+        assert!(JwtBackend::new(Arc::new(hmac), [Algorithm::HS512]).is_ok());
     }
 
     #[test]

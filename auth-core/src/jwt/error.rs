@@ -28,6 +28,9 @@ pub enum JwtError {
     InvalidDocument(String),
     /// A JWKS document holds no key usable for signature verification.
     NoUsableKeys,
+    /// No key of the key set suits an algorithm of the allow-list (an HMAC secret with
+    /// `RS256`, say), so no token could ever be verified.
+    NoSuitableKeys,
     /// A discovery document names another issuer than the one it was fetched for.
     IssuerMismatch {
         /// The issuer the document was fetched for.
@@ -82,6 +85,9 @@ impl fmt::Display for JwtError {
             Self::NoUsableKeys => {
                 f.write_str("the key set holds no key usable for signature verification")
             }
+            Self::NoSuitableKeys => f.write_str(
+                "no key of the key set suits an algorithm of the JWT algorithm allow-list",
+            ),
             Self::IssuerMismatch { expected, found } => write!(
                 f,
                 "the discovery document names issuer {found:?}, expected {expected:?}"

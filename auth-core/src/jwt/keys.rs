@@ -107,7 +107,7 @@ impl VerifyingKey {
     }
 
     /// Whether this key may check a token signed with `algorithm`.
-    fn suits(&self, algorithm: Algorithm) -> bool {
+    pub(crate) fn suits(&self, algorithm: Algorithm) -> bool {
         self.family() == algorithm.family() && self.algorithm.is_none_or(|own| own == algorithm)
     }
 }
@@ -255,16 +255,30 @@ pub trait KeySource {
     ///
     /// An [`unavailable`](AuthError::unavailable) error when the keys cannot be had right now.
     fn key_set(&self, kid: Option<&str>) -> impl Future<Output = Result<KeySet, AuthError>>;
+
+    /// The keys at hand without waiting, if any: [`JwtBackend::new`](super::JwtBackend::new)
+    /// refuses an allow-list that none of them suits. `None` (the default) skips that check.
+    fn known_keys(&self) -> Option<KeySet> {
+        None
+    }
 }
 
 impl KeySource for KeySet {
     async fn key_set(&self, _kid: Option<&str>) -> Result<KeySet, AuthError> {
         Ok(self.clone())
     }
+
+    fn known_keys(&self) -> Option<KeySet> {
+        Some(self.clone())
+    }
 }
 
 impl<S: KeySource> KeySource for Arc<S> {
     fn key_set(&self, kid: Option<&str>) -> impl Future<Output = Result<KeySet, AuthError>> {
         (**self).key_set(kid)
+    }
+
+    fn known_keys(&self) -> Option<KeySet> {
+        (**self).known_keys()
     }
 }

@@ -153,6 +153,10 @@ impl<F: JwksFetcher> RefreshingKeySet<F> {
 }
 
 impl<F: JwksFetcher> KeySource for RefreshingKeySet<F> {
+    fn known_keys(&self) -> Option<KeySet> {
+        self.current()
+    }
+
     async fn key_set(&self, kid: Option<&str>) -> Result<KeySet, AuthError> {
         let seen = self.current();
         if let Some(keys) = &seen {
