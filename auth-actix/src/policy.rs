@@ -84,16 +84,16 @@ impl Redirect {
     }
 }
 
-/// Panics on a scope that no credential could be granted faithfully: empty, or holding
-/// whitespace or control characters.
+/// Panics on a scope `#[requires]` would refuse: empty, or holding anything but the
+/// characters of an OAuth scope token (RFC 6749: visible ASCII but `"` and `\`).
 const fn check_scope(scope: &str) {
     let bytes = scope.as_bytes();
     assert!(!bytes.is_empty(), "a policy's scope cannot be empty");
     let mut at = 0;
     while at < bytes.len() {
         assert!(
-            bytes[at] > b' ' && bytes[at] != 0x7f,
-            "a policy's scope cannot hold whitespace or control characters"
+            bytes[at].is_ascii_graphic() && bytes[at] != b'"' && bytes[at] != b'\\',
+            "a policy's scope may hold only visible ASCII characters other than `\"` and `\\`"
         );
         at += 1;
     }
@@ -165,8 +165,9 @@ impl Policy {
     ///
     /// # Panics
     ///
-    /// When a scope is empty or holds whitespace or control characters, as `#[requires]`
-    /// refuses at compile time. In a `static`, that is a compile error too.
+    /// When a scope is empty or holds whitespace, control characters, `"`, `\` or non-ASCII
+    /// characters, as `#[requires]` refuses at compile time. In a `static`, that is a compile
+    /// error too.
     pub const fn scopes(mut self, scopes: &'static [&'static str]) -> Self {
         let mut at = 0;
         while at < scopes.len() {
@@ -723,7 +724,13 @@ mod tests {
             assert!(refused(|| Policy::new("p").expr(expr)), "{expr}");
         }
         assert!(!refused(|| Policy::new("p").expr(&FINE)));
-        for scopes in [&[""][..], &["a b"], &["ok", "tab\there"]] {
+        for scopes in [
+            &[""][..],
+            &["a b"],
+            &["ok", "tab\there"],
+            &["a\"b"],
+            &["\u{e9}"],
+        ] {
             assert!(refused(|| Policy::new("p").scopes(scopes)), "{scopes:?}");
         }
         assert!(!refused(

@@ -68,3 +68,27 @@ pub(crate) fn string_literal<'a>(expr: &'a Expr, what: &str) -> syn::Result<&'a 
     }
     Ok(lit)
 }
+
+/// Checks a scope's name: not blank, no whitespace or control characters, and otherwise only
+/// the characters of an OAuth scope token (RFC 6749: visible ASCII but `"` and `\`), which
+/// every token format and `WWW-Authenticate` challenge can carry as written.
+///
+/// `whitespace_hint` ends the whitespace message, for the caller to say how to fix it.
+pub(crate) fn check_scope_name(lit: &LitStr, whitespace_hint: &str) -> syn::Result<()> {
+    let value = lit.value();
+    let message = if value.trim().is_empty() {
+        "a scope cannot be blank".to_owned()
+    } else if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        format!("a scope cannot contain whitespace or control characters{whitespace_hint}")
+    } else if !value
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
+    {
+        "a scope may hold only visible ASCII characters other than `\"` and `\\`, \
+         like an OAuth scope token (RFC 6749)"
+            .to_owned()
+    } else {
+        return Ok(());
+    };
+    Err(syn::Error::new(lit.span(), message))
+}

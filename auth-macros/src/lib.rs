@@ -36,7 +36,8 @@ use proc_macro::TokenStream;
 /// Every argument is optional, and each may be given once, in any order:
 ///
 /// - `scopes = ["a", "b"]`: the user must hold all of them. The list may not be empty, and each
-///   scope is a non-blank string with no whitespace, a typed scope (`Scope::Admin`, a variant
+///   scope is a non-blank string of visible ASCII characters other than `"` and `\` (an
+///   OAuth scope token, RFC 6749), a typed scope (`Scope::Admin`, a variant
 ///   of an enum deriving `Scope`), or `any(..)`, `all(..)` or `not(..)` of such terms, nested
 ///   to any depth. `any()` and `all()` need at least one term and `not` exactly one.
 /// - `check = path::to::async_fn`: an object check, an

@@ -7,7 +7,7 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Expr, ExprCall, ExprPath, LitStr, Path, Token};
 
-use crate::attr::{string_literal, Errors};
+use crate::attr::{check_scope_name, string_literal, Errors};
 
 /// One checked element of a scope list.
 pub(crate) enum Term {
@@ -65,20 +65,10 @@ fn term(element: &Expr) -> syn::Result<Term> {
     }
 }
 
-/// Checks a scope string: not blank, no whitespace or control characters.
+/// Checks a scope string with [`check_scope_name`].
 fn name(element: &Expr) -> syn::Result<LitStr> {
     let lit = string_literal(element, "a scope")?;
-    let value = lit.value();
-    if value.trim().is_empty() {
-        return Err(syn::Error::new(lit.span(), "a scope cannot be blank"));
-    }
-    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(syn::Error::new(
-            lit.span(),
-            "a scope cannot contain whitespace or control characters; \
-             list each scope as its own string",
-        ));
-    }
+    check_scope_name(lit, "; list each scope as its own string")?;
     Ok(lit.clone())
 }
 

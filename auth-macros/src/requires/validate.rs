@@ -372,6 +372,20 @@ mod tests {
     }
 
     #[test]
+    fn scope_outside_the_oauth_scope_token_characters_is_rejected() {
+        for scope in ["a\"b", "a\\b", "\u{e9}crire", "zero\u{200b}width"] {
+            assert!(
+                policy_err(quote!(scopes = [#scope])).contains("RFC 6749"),
+                "{scope:?}"
+            );
+        }
+        let args = syn::parse2(quote!(
+            scopes = ["notes:read", "a!#$%&'()*+,-./;<=>?@[]^_`{|}~"]
+        ));
+        assert!(policy(args.unwrap()).is_ok());
+    }
+
+    #[test]
     fn duplicate_scope_is_rejected() {
         assert_eq!(
             policy_err(quote!(scopes = ["a", "a"])),

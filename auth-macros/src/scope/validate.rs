@@ -5,7 +5,7 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{Attribute, Data, DeriveInput, Fields, Ident, LitStr, Variant};
 
-use crate::attr::Errors;
+use crate::attr::{check_scope_name, Errors};
 
 /// One variant and the wire name it stands for.
 pub(crate) struct Named {
@@ -100,16 +100,7 @@ fn name(attr: &Attribute) -> syn::Result<LitStr> {
             "expected the scope's name as a string, like `#[scope(\"notes:read\")]`",
         )
     })?;
-    let value = lit.value();
-    if value.trim().is_empty() {
-        return Err(syn::Error::new(lit.span(), "a scope cannot be blank"));
-    }
-    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(syn::Error::new(
-            lit.span(),
-            "a scope cannot contain whitespace or control characters",
-        ));
-    }
+    check_scope_name(&lit, "")?;
     Ok(lit)
 }
 
