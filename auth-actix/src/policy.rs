@@ -44,8 +44,17 @@ impl Redirect {
                     return Err("a redirect path starting with `//` or `/\\` leaves this site");
                 }
                 let mut at = 0;
+                let mut query = false;
                 while at < bytes.len() {
+                    // A parameter named `next` starts after the `?` or an `&` of the query.
+                    let starts_parameter = query && matches!(bytes[at - 1], b'?' | b'&');
+                    if starts_parameter && is_next_parameter(bytes, at) {
+                        return Err(
+                            "a redirect path cannot carry its own `next` parameter; the guard adds it",
+                        );
+                    }
                     match bytes[at] {
+                        b'?' => query = true,
                         b'\\' => return Err("a redirect path cannot hold `\\`"),
                         b'#' => return Err("a redirect path cannot hold a `#` fragment"),
                         byte if byte <= b' ' || byte == 0x7f => {
@@ -82,6 +91,20 @@ impl Redirect {
             }
         }
     }
+}
+
+/// Whether the query parameter starting at `at` is named `next`.
+const fn is_next_parameter(bytes: &[u8], at: usize) -> bool {
+    let name = b"next";
+    let mut offset = 0;
+    while offset < name.len() {
+        if at + offset >= bytes.len() || bytes[at + offset] != name[offset] {
+            return false;
+        }
+        offset += 1;
+    }
+    let end = at + name.len();
+    end == bytes.len() || bytes[end] == b'=' || bytes[end] == b'&'
 }
 
 /// Panics on a scope `#[requires]` would refuse: empty, or holding anything but the
@@ -665,6 +688,8 @@ mod tests {
             "/log in",
             "/login\r\nSet-Cookie: a=b",
             "/go?to=https://evil.example",
+            "/login?next=/x",
+            "/login?a=1&next",
         ] {
             assert!(
                 refused(|| Policy::new("p").redirect(Redirect::Path(path))),
@@ -677,7 +702,14 @@ mod tests {
                 "{name:?}"
             );
         }
-        for path in ["/login", "/login?x=1", "/auth/sign-in", "/connexion-\u{e9}"] {
+        for path in [
+            "/login",
+            "/login?x=1",
+            "/auth/sign-in",
+            "/connexion-\u{e9}",
+            "/next",
+            "/a?nextpage=2&b=next",
+        ] {
             assert!(
                 !refused(|| Policy::new("p").redirect(Redirect::Path(path))),
                 "{path:?}"

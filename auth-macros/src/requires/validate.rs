@@ -162,9 +162,21 @@ fn path_problem(path: &str) -> Option<&'static str> {
         Some("`redirect` path cannot contain `://`; redirects must stay on this site")
     } else if path.contains('#') {
         Some("`redirect` path cannot contain a `#` fragment; the `next` parameter would be lost in it")
+    } else if has_next_parameter(path) {
+        Some("`redirect` path cannot carry its own `next` parameter; the guard adds it")
     } else {
         None
     }
+}
+
+/// Whether the query of `path` already holds a `next` parameter, which the guard's own would
+/// then follow.
+fn has_next_parameter(path: &str) -> bool {
+    path.split_once('?').is_some_and(|(_, query)| {
+        query
+            .split('&')
+            .any(|pair| pair.split('=').next() == Some("next"))
+    })
 }
 
 /// Says what is wrong with a redirect route name, if anything.
@@ -431,6 +443,7 @@ mod tests {
             ("login", false),
             ("auth:login-page.v2", false),
             ("/a?b=c", true),
+            ("/a?nextpage=2&b=next", true),
         ] {
             let args = syn::parse2(quote!(redirect = #value)).unwrap();
             let redirect = policy(args).unwrap().redirect.unwrap();
@@ -450,6 +463,8 @@ mod tests {
             ("log in", "whitespace"),
             ("", "needs a route name"),
             ("login?x", "ASCII letters"),
+            ("/login?next=/x", "its own `next`"),
+            ("/login?a=1&next", "its own `next`"),
         ];
         for (value, expected) in cases {
             let message = policy_err(quote!(redirect = #value));
