@@ -2,7 +2,8 @@
 
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
-use syn::{parse_quote, ItemFn};
+use syn::parse::Parser;
+use syn::{Block, ItemFn};
 
 use crate::audit;
 
@@ -44,7 +45,8 @@ pub(crate) fn public(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
         quote!(::auth_actix::__private::Access::Public),
         None,
     );
-    handler.block.stmts.insert(0, parse_quote!(#registration));
+    let registration = Block::parse_within.parse2(registration)?;
+    handler.block.stmts.splice(0..0, registration);
     Ok(handler.into_token_stream())
 }
 

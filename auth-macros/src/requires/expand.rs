@@ -315,6 +315,22 @@ mod tests {
     }
 
     #[test]
+    fn registers_a_marker_named_by_the_handler() {
+        let out = expand(
+            quote!(),
+            quote!(
+                async fn h() {}
+            ),
+        );
+
+        assert!(out.contains("struct __AuthHandler ;"), "{out}");
+        assert!(
+            out.contains(":: core :: any :: type_name :: < __AuthHandler >"),
+            "{out}"
+        );
+    }
+
+    #[test]
     fn bare_requires_has_no_scopes_and_no_overrides() {
         let out = expand(
             quote!(),
