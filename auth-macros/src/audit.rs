@@ -41,6 +41,23 @@ pub(crate) fn conflict(other: &Attribute) -> syn::Error {
     )
 }
 
+/// The error for a handler marked twice with `#[requires]` or twice with `#[public]`, on the
+/// attribute that runs second.
+pub(crate) fn duplicate(second: &Attribute) -> syn::Error {
+    let message = if second
+        .path()
+        .segments
+        .last()
+        .is_some_and(|segment| segment.ident == "public")
+    {
+        "`#[public]` is already on this handler; remove this one"
+    } else {
+        "`#[requires]` is already on this handler, and a handler takes one; \
+         put every scope in one `scopes = [..]`, with `any(..)` for alternatives"
+    };
+    syn::Error::new_spanned(second.path(), message)
+}
+
 /// The route an actix-web route attribute among `attrs` declares: its methods and path.
 ///
 /// Attributes above ours have already been expanded when we run, so only those below are seen.

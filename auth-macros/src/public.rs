@@ -38,6 +38,9 @@ pub(crate) fn public(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
     if let Some(requires) = audit::find(&handler.attrs, "requires") {
         return Err(audit::conflict(requires));
     }
+    if let Some(public) = audit::find(&handler.attrs, "public") {
+        return Err(audit::duplicate(public));
+    }
 
     let registration = audit::registration(
         &handler.sig.ident,
@@ -89,6 +92,24 @@ mod tests {
         .unwrap_err();
 
         assert!(err.to_string().contains("both `#[public]` and guarded"));
+    }
+
+    #[test]
+    fn rejects_a_second_public() {
+        let err = public(
+            TokenStream::new(),
+            quote!(
+                #[get("/")]
+                #[auth_actix::public]
+                async fn home() {}
+            ),
+        )
+        .unwrap_err();
+
+        assert!(
+            err.to_string().contains("`#[public]` is already on"),
+            "{err}"
+        );
     }
 
     #[test]
