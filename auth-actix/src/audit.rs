@@ -16,7 +16,8 @@
 //! a renamed or removed handler fails to compile, and test it:
 //!
 //! ```
-//! use auth_actix::{audit, handlers, public, requires};
+//! use auth_actix::audit::{self, HandlerRef};
+//! use auth_actix::{handlers, public, requires};
 //!
 //! #[public]
 //! async fn homepage() -> &'static str {
@@ -29,7 +30,7 @@
 //! }
 //!
 //! /// Every handler the application routes to.
-//! const HANDLERS: &[&str] = &handlers![homepage, admin];
+//! const HANDLERS: &[HandlerRef] = &handlers![homepage, admin];
 //!
 //! // In a test of the application:
 //! audit::assert_all_routes_covered(HANDLERS);
@@ -37,6 +38,39 @@
 //! let admin = audit::routes().into_iter().find(|route| route.handler() == "admin").unwrap();
 //! assert_eq!(admin.access().to_string(), r#"scopes = all("admin")"#);
 //! ```
+//!
+//! A handler is matched by the function its name resolves to, not by the name: `handlers!`
+//! records the full path the compiler gives the function (or the service an actix-web route
+//! attribute made of it), each registration records the full path of the function it marks,
+//! and a handler is covered only when the two are the same. So a name brought in by `use`, or
+//! a function of the same name in another module or impl, cannot pass for a marked one:
+//!
+//! ```
+//! use auth_actix::{audit, handlers};
+//!
+//! mod admin {
+//!     #[auth_actix::requires]
+//!     pub async fn index() -> &'static str {
+//!         "admin"
+//!     }
+//! }
+//!
+//! mod site {
+//!     pub async fn index() -> &'static str {
+//!         "unmarked"
+//!     }
+//! }
+//!
+//! use site::index;
+//!
+//! let uncovered = audit::uncovered(&handlers![index, admin::index]);
+//! assert_eq!(uncovered.len(), 1);
+//! assert_eq!(uncovered[0].name(), "index");
+//! assert!(uncovered[0].path().ends_with("::site::index"));
+//! ```
+//!
+//! Handlers may be named by any path that reaches them: `dashboard`, `routes::dashboard`,
+//! `crate::routes::dashboard`, `super::dashboard`, `Admin::panel` for an associated function.
 
 use std::fmt;
 
@@ -67,6 +101,7 @@ impl fmt::Display for Access {
 pub struct Registration {
     handler: &'static str,
     module: &'static str,
+    item: fn() -> &'static str,
     methods: &'static [&'static str],
     path: Option<&'static str>,
     access: Access,
@@ -75,10 +110,14 @@ pub struct Registration {
 
 impl Registration {
     /// What the macros register; not a public API.
+    ///
+    /// `item` gives the type name of a marker type declared inside the handler's body, which
+    /// names the handler's own path as the compiler resolved it.
     #[doc(hidden)]
     pub const fn new(
         handler: &'static str,
         module: &'static str,
+        item: fn() -> &'static str,
         methods: &'static [&'static str],
         path: Option<&'static str>,
         access: Access,
@@ -87,6 +126,7 @@ impl Registration {
         Self {
             handler,
             module,
+            item,
             methods,
             path,
             access,
@@ -104,9 +144,15 @@ impl Registration {
         self.module
     }
 
-    /// The handler's full path: `module::handler`.
+    /// The handler's full path, such as `app::routes::dashboard`, or
+    /// `app::routes::Admin::panel` for an associated function: the path the audit matches
+    /// the names given to [`handlers!`](crate::handlers) against.
+    ///
+    /// A handler under an actix-web route attribute is named by the service the attribute
+    /// makes of it, which has the function's path. Without generic arguments.
     pub fn path_name(&self) -> String {
-        format!("{}::{}", self.module, self.handler)
+        item_path(self.handler, (self.item)())
+            .unwrap_or_else(|| format!("{}::{}", self.module, self.handler))
     }
 
     /// The HTTP methods of the route attribute below the marker; empty when none was seen.
@@ -129,30 +175,68 @@ impl Registration {
         self.check
     }
 
-    /// Whether `name` names this handler: its bare name, or a path ending in it, such as
-    /// `routes::dashboard`, `examples::demo::routes::dashboard` or `routes::Admin::panel`.
-    ///
-    /// A type in the path (a segment starting with an uppercase letter) is skipped, since
-    /// `module_path!()` does not name the type of an associated function.
-    fn is_named(&self, name: &str) -> bool {
-        let name: String = name.split_whitespace().collect();
-        let mut segments: Vec<&str> = name.split("::").collect();
-        if segments.pop() != Some(self.handler) {
-            return false;
-        }
-        while segments
-            .last()
-            .is_some_and(|segment| segment.starts_with(char::is_uppercase))
-        {
-            segments.pop();
-        }
-        let module: Vec<&str> = self.module.split("::").collect();
-        let prefix: Vec<&str> = segments
-            .into_iter()
-            .skip_while(|segment| matches!(*segment, "crate" | "self" | "super"))
-            .collect();
-        module.ends_with(&prefix)
+    /// The path this registration is matched by, when the compiler's name for it is exact.
+    fn matched_path(&self) -> Option<String> {
+        item_path(self.handler, (self.item)())
     }
+}
+
+/// The marker type the macros declare in every registered handler's body.
+const MARKER: &str = "::__AuthHandler";
+
+/// actix-web's route attributes turn `async fn name` into `struct name` with the function
+/// nested in `<name as HttpServiceFactory>::register`.
+const SERVICE_REGISTER: &str = ">::register::";
+
+// `type_name` of the marker, and what this makes of it:
+//
+//   app::routes::dashboard::{{closure}}::__AuthHandler           app::routes::dashboard
+//   app::routes::Admin::panel::{{closure}}::__AuthHandler        app::routes::Admin::panel
+//   app::routes::Pages<_>::help::{{closure}}::__AuthHandler      app::routes::Pages::help
+//   <app::routes::show as actix_web::..::HttpServiceFactory>::register::show::{{closure}}::__AuthHandler
+//                                                                app::routes::show
+//   <app::routes::Admin as app::Panel>::panel::..                (kept: no path names it)
+/// The path of the handler whose marker type is named `marker`, without closures or generic
+/// arguments; `None` when the name is not one the macros produce.
+fn item_path(handler: &str, marker: &str) -> Option<String> {
+    let mut path = marker.strip_suffix(MARKER)?;
+    while let Some(outer) = path.strip_suffix("::{{closure}}") {
+        path = outer;
+    }
+    if let Some(qualified) = path.strip_prefix('<') {
+        // `<app::routes::show as ..HttpServiceFactory>::register::show`: the service `show`.
+        let service = qualified.split_once(" as ").and_then(|(service, rest)| {
+            let registers = rest.strip_suffix(handler)?.ends_with(SERVICE_REGISTER);
+            let named = service == handler || service.ends_with(&format!("::{handler}"));
+            let plain = !service.contains(['<', '>', ' ']);
+            (registers && named && plain).then_some(service)
+        });
+        return Some(service.unwrap_or(path).to_owned());
+    }
+    Some(without_generics(path))
+}
+
+/// `path` without its generic arguments: `a::Pages<u8>::help` becomes `a::Pages::help`.
+///
+/// A path that starts with `<` (a qualified path) is kept whole.
+fn without_generics(path: &str) -> String {
+    if path.starts_with('<') {
+        return path.to_owned();
+    }
+    let mut out = String::with_capacity(path.len());
+    let mut depth = 0usize;
+    let mut previous = ' ';
+    for c in path.chars() {
+        match c {
+            '<' => depth += 1,
+            // The `>` of `->`, as in `fn() -> u8`, closes nothing.
+            '>' if previous != '-' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+        previous = c;
+    }
+    out
 }
 
 inventory::collect!(Registration);
@@ -168,15 +252,69 @@ pub fn routes() -> Vec<&'static Registration> {
     routes
 }
 
-/// The names among `handlers` that no `#[requires]` or `#[public]` registered.
+/// A handler named for the audit, made by [`handlers!`](crate::handlers): the path as written,
+/// and the path the compiler resolved it to.
+#[derive(Clone, Copy, Debug)]
+pub struct HandlerRef {
+    name: &'static str,
+    resolve: fn() -> &'static str,
+}
+
+impl HandlerRef {
+    /// What [`handlers!`](crate::handlers) writes; not a public API.
+    ///
+    /// `resolve` gives the type name of the handler, which is its full path.
+    #[doc(hidden)]
+    pub const fn new(name: &'static str, resolve: fn() -> &'static str) -> Self {
+        Self { name, resolve }
+    }
+
+    /// The handler's path as written in [`handlers!`](crate::handlers), such as `dashboard` or
+    /// `routes::Admin::panel`.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The handler's full path as the compiler resolved it, such as `app::routes::dashboard`,
+    /// without generic arguments: a name brought in by `use` gives the path of the function
+    /// it names.
+    pub fn path(&self) -> String {
+        without_generics((self.resolve)())
+    }
+}
+
+impl fmt::Display for HandlerRef {
+    /// The name as written, and the full path when it says more: `index (app::site::index)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = self.path();
+        if path == self.name {
+            f.write_str(self.name)
+        } else {
+            write!(f, "{} ({path})", self.name)
+        }
+    }
+}
+
+/// The type name of `value`'s type; for a function or a unit struct, its full path.
+#[doc(hidden)]
+pub fn type_name_of<T>(_value: &T) -> &'static str {
+    std::any::type_name::<T>()
+}
+
+/// The handlers among `handlers` that no `#[requires]` or `#[public]` registered.
 ///
-/// A name is a handler's bare name or a path ending in it (`routes::dashboard`).
-pub fn uncovered<'a>(handlers: &[&'a str]) -> Vec<&'a str> {
-    let routes = routes();
+/// A handler is covered when a registration has exactly its path (see [`HandlerRef::path`]
+/// and [`Registration::path_name`]); anything else, such as a function left unmarked, is
+/// uncovered.
+pub fn uncovered(handlers: &[HandlerRef]) -> Vec<HandlerRef> {
+    let registered: Vec<String> = inventory::iter::<Registration>
+        .into_iter()
+        .filter_map(Registration::matched_path)
+        .collect();
     handlers
         .iter()
         .copied()
-        .filter(|name| !routes.iter().any(|route| route.is_named(name)))
+        .filter(|handler| !registered.contains(&handler.path()))
         .collect()
 }
 
@@ -184,29 +322,41 @@ pub fn uncovered<'a>(handlers: &[&'a str]) -> Vec<&'a str> {
 ///
 /// # Panics
 ///
-/// Naming every such handler, for a test to report.
+/// Naming every such handler, as written and by its full path, for a test to report.
 ///
 /// # Examples
 ///
 /// See the [module documentation](self).
 #[track_caller]
-pub fn assert_all_routes_covered(handlers: &[&str]) {
+pub fn assert_all_routes_covered(handlers: &[HandlerRef]) {
     let uncovered = uncovered(handlers);
     assert!(
         uncovered.is_empty(),
-        "these handlers are neither guarded by #[requires] nor marked #[public]: {}",
-        uncovered.join(", ")
+        "these handlers are neither guarded by #[requires] nor marked #[public]: {} \
+         (each is matched by the function its name resolves to, shown in brackets: mark that \
+         function, or name the marked one, by its path from the crate root if in doubt)",
+        uncovered
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
     );
 }
 
-/// The names of these handlers, for [`assert_all_routes_covered`]; each must exist.
+/// The handlers to check with [`assert_all_routes_covered`]; each must exist.
 ///
-/// Each argument is the path of a handler function (or of the service a route attribute made
-/// of it); a name that does not resolve is a compile error, so the list cannot go stale.
+/// Each argument is the path of a handler function, an associated function (`Admin::panel`),
+/// or the service an actix-web route attribute made of a function, written as anywhere else
+/// in the module: `dashboard`, `routes::dashboard`, `crate::routes::dashboard`,
+/// `super::dashboard`, or a name brought in by `use`. The compiler resolves it, so a name
+/// that does not resolve is a compile error and the list cannot go stale, and the audit
+/// matches the function the name resolves to, not the name.
 ///
 /// # Examples
 ///
 /// ```
+/// use auth_actix::audit::HandlerRef;
+///
 /// mod routes {
 ///     #[auth_actix::public]
 ///     pub async fn homepage() -> &'static str {
@@ -214,15 +364,98 @@ pub fn assert_all_routes_covered(handlers: &[&str]) {
 ///     }
 /// }
 ///
-/// const HANDLERS: [&str; 1] = auth_actix::handlers![routes::homepage];
-/// assert_eq!(HANDLERS, ["routes::homepage"]);
+/// const HANDLERS: [HandlerRef; 1] = auth_actix::handlers![routes::homepage];
+/// assert_eq!(HANDLERS[0].name(), "routes::homepage");
+/// assert!(HANDLERS[0].path().ends_with("::routes::homepage"));
+/// auth_actix::audit::assert_all_routes_covered(&HANDLERS);
 /// ```
 #[macro_export]
 macro_rules! handlers {
     ($($handler:path),* $(,)?) => {
-        [$({
-            let _ = $handler;
-            ::core::stringify!($handler)
-        }),*]
+        [$(
+            $crate::audit::HandlerRef::new(::core::stringify!($handler), || {
+                $crate::audit::type_name_of(&$handler)
+            })
+        ),*]
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SERVICE: &str = "actix_web::service::HttpServiceFactory";
+
+    #[test]
+    fn a_function_is_named_by_its_path() {
+        let marker = "app::routes::dashboard::{{closure}}::__AuthHandler";
+
+        assert_eq!(
+            item_path("dashboard", marker).as_deref(),
+            Some("app::routes::dashboard")
+        );
+    }
+
+    #[test]
+    fn an_associated_function_keeps_its_type() {
+        let marker = "app::Admin<_>::panel::{{closure}}::__AuthHandler";
+
+        assert_eq!(
+            item_path("panel", marker).as_deref(),
+            Some("app::Admin::panel")
+        );
+    }
+
+    #[test]
+    fn a_function_under_a_route_attribute_is_named_by_its_service() {
+        let marker =
+            format!("<app::routes::show as {SERVICE}>::register::show::{{{{closure}}}}{MARKER}");
+        let in_a_function =
+            format!("<app::main::show as {SERVICE}>::register::show::{{{{closure}}}}{MARKER}");
+
+        assert_eq!(
+            item_path("show", &marker).as_deref(),
+            Some("app::routes::show")
+        );
+        assert_eq!(
+            item_path("show", &in_a_function).as_deref(),
+            Some("app::main::show")
+        );
+    }
+
+    #[test]
+    fn another_qualified_path_is_kept_whole() {
+        let trait_method = "<app::Admin as app::Panel>::panel::{{closure}}::__AuthHandler";
+        // A function `show` nested in the `register` of a service of another name.
+        let other_service = format!("<app::other as {SERVICE}>::register::show{MARKER}");
+        let other_method = format!("<app::show as {SERVICE}>::unregister::show{MARKER}");
+
+        assert_eq!(
+            item_path("panel", trait_method).as_deref(),
+            Some("<app::Admin as app::Panel>::panel")
+        );
+        assert_eq!(
+            item_path("show", &other_service),
+            Some(format!("<app::other as {SERVICE}>::register::show"))
+        );
+        assert_eq!(
+            item_path("show", &other_method),
+            Some(format!("<app::show as {SERVICE}>::unregister::show"))
+        );
+    }
+
+    #[test]
+    fn a_name_without_the_marker_matches_nothing() {
+        assert_eq!(item_path("show", "app::show"), None);
+    }
+
+    #[test]
+    fn generic_arguments_are_dropped() {
+        assert_eq!(without_generics("a::f<fn() -> u8>"), "a::f");
+        assert_eq!(
+            without_generics("a::Pages<Vec<u8>>::help"),
+            "a::Pages::help"
+        );
+        assert_eq!(without_generics("<a::B as a::C>::d"), "<a::B as a::C>::d");
+    }
 }

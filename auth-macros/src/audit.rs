@@ -41,6 +41,23 @@ pub(crate) fn conflict(other: &Attribute) -> syn::Error {
     )
 }
 
+/// The error for a handler marked twice with `#[requires]` or twice with `#[public]`, on the
+/// attribute that runs second.
+pub(crate) fn duplicate(second: &Attribute) -> syn::Error {
+    let message = if second
+        .path()
+        .segments
+        .last()
+        .is_some_and(|segment| segment.ident == "public")
+    {
+        "`#[public]` is already on this handler; remove this one"
+    } else {
+        "`#[requires]` is already on this handler, and a handler takes one; \
+         put every scope in one `scopes = [..]`, with `any(..)` for alternatives"
+    };
+    syn::Error::new_spanned(second.path(), message)
+}
+
 /// The route an actix-web route attribute among `attrs` declares: its methods and path.
 ///
 /// Attributes above ours have already been expanded when we run, so only those below are seen.
@@ -77,11 +94,15 @@ fn route_methods(args: &Punctuated<Expr, Token![,]>) -> Vec<String> {
 //
 // becomes, as an item inside the handler's body,
 //
+// struct __AuthHandler;
 // inventory::submit! {
-//     Registration::new("show", module_path!(), &["GET"], Some("/notes/{id}"), ACCESS, None)
+//     Registration::new("show", module_path!(), type_name::<__AuthHandler>, &["GET"],
+//         Some("/notes/{id}"), ACCESS, None)
 // }
 //
-// with every path under `::auth_actix::__private`.
+// with every path under `::auth_actix::__private`. The marker's type name is the handler's own
+// path followed by `::__AuthHandler` (`app::notes::show::{{closure}}::__AuthHandler`, or
+// `app::Notes::show::..` for an associated function): the audit matches handlers by it.
 /// Writes the registration of a handler for `auth_actix::audit::routes()`.
 pub(crate) fn registration(
     handler: &Ident,
@@ -100,10 +121,13 @@ pub(crate) fn registration(
     };
 
     quote! {
+        #[allow(dead_code, non_camel_case_types)]
+        struct __AuthHandler;
         ::auth_actix::__private::inventory::submit! {
             ::auth_actix::__private::Registration::new(
                 #handler,
                 ::core::module_path!(),
+                ::core::any::type_name::<__AuthHandler>,
                 &[#(#methods),*],
                 #path,
                 #access,

@@ -2,7 +2,8 @@
 
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
-use syn::{parse_quote, ItemFn};
+use syn::parse::Parser;
+use syn::{Block, ItemFn};
 
 use crate::audit;
 
@@ -37,6 +38,9 @@ pub(crate) fn public(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
     if let Some(requires) = audit::find(&handler.attrs, "requires") {
         return Err(audit::conflict(requires));
     }
+    if let Some(public) = audit::find(&handler.attrs, "public") {
+        return Err(audit::duplicate(public));
+    }
 
     let registration = audit::registration(
         &handler.sig.ident,
@@ -44,7 +48,8 @@ pub(crate) fn public(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
         quote!(::auth_actix::__private::Access::Public),
         None,
     );
-    handler.block.stmts.insert(0, parse_quote!(#registration));
+    let registration = Block::parse_within.parse2(registration)?;
+    handler.block.stmts.splice(0..0, registration);
     Ok(handler.into_token_stream())
 }
 
@@ -87,6 +92,24 @@ mod tests {
         .unwrap_err();
 
         assert!(err.to_string().contains("both `#[public]` and guarded"));
+    }
+
+    #[test]
+    fn rejects_a_second_public() {
+        let err = public(
+            TokenStream::new(),
+            quote!(
+                #[get("/")]
+                #[auth_actix::public]
+                async fn home() {}
+            ),
+        )
+        .unwrap_err();
+
+        assert!(
+            err.to_string().contains("`#[public]` is already on"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -18,8 +18,11 @@ pub(crate) fn requires(args: TokenStream, item: TokenStream) -> syn::Result<Toke
 
     let policy = validate::policy(args);
     let handler = validate::handler(item).and_then(|handler| {
-        match audit::find(&handler.item.attrs, "public") {
-            Some(public) => Err(audit::conflict(public)),
+        if let Some(public) = audit::find(&handler.item.attrs, "public") {
+            return Err(audit::conflict(public));
+        }
+        match audit::find(&handler.item.attrs, "requires") {
+            Some(requires) => Err(audit::duplicate(requires)),
             None => Ok(handler),
         }
     });
@@ -312,6 +315,40 @@ mod tests {
         assert!(out.contains(". status_code (404)"), "{out}");
         assert!(out
             .contains(r#". redirect (:: auth_actix :: __private :: Redirect :: Route ("login"))"#));
+    }
+
+    #[test]
+    fn rejects_a_second_requires() {
+        let err = requires(
+            quote!(),
+            quote!(
+                #[get("/")]
+                #[auth_actix::requires(scopes = ["admin"])]
+                async fn h() {}
+            ),
+        )
+        .unwrap_err();
+
+        assert!(
+            err.to_string().contains("`#[requires]` is already on"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn registers_a_marker_named_by_the_handler() {
+        let out = expand(
+            quote!(),
+            quote!(
+                async fn h() {}
+            ),
+        );
+
+        assert!(out.contains("struct __AuthHandler ;"), "{out}");
+        assert!(
+            out.contains(":: core :: any :: type_name :: < __AuthHandler >"),
+            "{out}"
+        );
     }
 
     #[test]

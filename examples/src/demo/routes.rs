@@ -18,7 +18,7 @@ use super::{is_valid_scope, key_page, login, Scope, UserStore, Visitor};
 
 /// Every handler [`configure`] routes to, for the route audit: each one must be guarded by
 /// `#[requires]` or marked `#[public]` (see `auth_actix::audit`). Keep it beside `configure`.
-pub const HANDLERS: &[&str] = &handlers![
+pub const HANDLERS: &[audit::HandlerRef] = &handlers![
     homepage,
     dashboard,
     admin,
