@@ -1,6 +1,7 @@
 //! The backend that authenticates requests by their session.
 
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use actix_session::config::SessionMiddlewareBuilder;
@@ -73,6 +74,10 @@ struct Inner<L> {
     key: Key,
     digest: AuthDigest,
     cookie_name: Arc<str>,
+    /// Set once a request carried a cookie of `cookie_name` encrypted with `key`: only a
+    /// `SessionMiddleware` with that name and key makes one, so the two agree, and later
+    /// requests need not decrypt the cookie again to know it.
+    agreed: AtomicBool,
 }
 
 impl<L: UserLoader> SessionBackend<L> {
@@ -88,6 +93,7 @@ impl<L: UserLoader> SessionBackend<L> {
                 key: key.clone(),
                 digest: AuthDigest::new(key),
                 cookie_name: DEFAULT_COOKIE.into(),
+                agreed: AtomicBool::new(false),
             }),
         }
     }
@@ -189,8 +195,7 @@ impl<L: UserLoader> AuthenticationBackend for SessionBackend<L> {
         // from a sibling domain, say) makes the session ambiguous, so it is malformed.
         let cookie = request.cookie(&self.inner.cookie_name)?;
         let session = http.get_session();
-        let sealed =
-            cookie.is_some_and(|raw| sealed_with(&self.inner.key, &self.inner.cookie_name, raw));
+        let sealed = cookie.is_some_and(|raw| self.agrees_with_the_middleware(raw));
         if !sealed && loaded_from_a_cookie(&session) {
             // actix-session loaded the session from a cookie the backend does not recognise:
             // the check above looked at the wrong cookie, so duplicates would pass. Refuse
@@ -229,6 +234,27 @@ impl<L: UserLoader> AuthenticationBackend for SessionBackend<L> {
     }
 }
 
+impl<L> SessionBackend<L> {
+    /// Whether `raw`, the value of the backend's session cookie, shows that `SessionMiddleware`
+    /// uses the backend's cookie name and key: it was sealed with them, or an earlier cookie
+    /// was encrypted with them.
+    fn agrees_with_the_middleware(&self, raw: &str) -> bool {
+        if self.inner.agreed.load(Ordering::Relaxed) {
+            return true;
+        }
+        match sealed_with(&self.inner.key, &self.inner.cookie_name, raw) {
+            Sealed::Encrypted => {
+                self.inner.agreed.store(true, Ordering::Relaxed);
+                true
+            }
+            // A signature does not cover the cookie's name, so a copy of another cookie would
+            // pass: it vouches for this request only.
+            Sealed::Signed => true,
+            Sealed::No => false,
+        }
+    }
+}
+
 /// Whether actix-session loaded `session`'s state from the request: it holds entries and
 /// nothing changed them yet. A session has state before the chain runs only when
 /// `SessionMiddleware` loaded it from its cookie; a middleware between the two that writes
@@ -237,20 +263,34 @@ fn loaded_from_a_cookie(session: &Session) -> bool {
     session.status() == SessionStatus::Unchanged && !session.entries().is_empty()
 }
 
+/// How a cookie value was sealed, if by this key and for this name.
+enum Sealed {
+    /// Encrypted (actix-session's default), with the name bound to it.
+    Encrypted,
+    /// Signed; the signature covers the value only.
+    Signed,
+    No,
+}
+
 /// Whether `raw`, the value of the cookie `name` as sent, is a cookie that a
-/// `SessionMiddleware` with this `name` and `key` set: encrypted (actix-session's default,
-/// with the name bound to it) or signed.
+/// `SessionMiddleware` with this `name` and `key` set.
 ///
 /// A request can carry a cookie of the backend's name beside the one actix-session loaded
 /// from; only a sealed one shows that the two are the same cookie.
-fn sealed_with(key: &Key, name: &str, raw: &str) -> bool {
+fn sealed_with(key: &Key, name: &str, raw: &str) -> Sealed {
     // actix-web percent-decodes cookie values before actix-session opens them.
     let Ok(value) = percent_decode_str(raw).decode_utf8() else {
-        return false;
+        return Sealed::No;
     };
     let mut jar = CookieJar::new();
     jar.add_original(Cookie::new(name.to_owned(), value.into_owned()));
-    jar.private(key).get(name).is_some() || jar.signed(key).get(name).is_some()
+    if jar.private(key).get(name).is_some() {
+        Sealed::Encrypted
+    } else if jar.signed(key).get(name).is_some() {
+        Sealed::Signed
+    } else {
+        Sealed::No
+    }
 }
 
 /// What `login` left in a session.
@@ -593,6 +633,7 @@ mod tests {
         let middleware = backend
             .session_middleware(actix_session::storage::CookieSessionStore::default())
             .build();
+        let shared = backend.clone();
         let replies = through(
             backend,
             middleware,
@@ -600,6 +641,8 @@ mod tests {
         )
         .await;
 
+        // The first encrypted cookie shows the two agree; later requests skip the decryption.
+        assert!(shared.inner.agreed.load(Ordering::Relaxed));
         assert_eq!(replies[0].0, 200);
         assert_eq!(replies[0].1, "ada");
         assert_eq!(replies[1].0, 400);
@@ -617,6 +660,7 @@ mod tests {
         )
         .cookie_name("sid".to_owned())
         .build();
+        let shared = backend.clone();
 
         let replies = through(
             backend,
@@ -637,6 +681,7 @@ mod tests {
         let statuses: Vec<u16> = replies.iter().map(|reply| reply.0).collect();
         assert_eq!(statuses, [503, 503, 503, 503, 200]);
         assert_eq!(replies[4].1, "anonymous");
+        assert!(!shared.inner.agreed.load(Ordering::Relaxed));
     }
 
     struct AnonymousLoader;
