@@ -50,8 +50,8 @@ impl Site {
                 App::new()
                     .wrap(demo::middleware(store.clone(), &key))
                     .wrap(demo::session_middleware(
+                        &sessions,
                         CookieSessionStore::default(),
-                        key.clone(),
                     ))
                     .wrap(cors())
                     .app_data(web::Data::new(store.clone()))
@@ -64,8 +64,8 @@ impl Site {
                     .wrap(cors())
                     .wrap(demo::middleware(store.clone(), &key))
                     .wrap(demo::session_middleware(
+                        &sessions,
                         CookieSessionStore::default(),
-                        key.clone(),
                     ))
                     .app_data(web::Data::new(store.clone()))
                     .app_data(sessions.clone())

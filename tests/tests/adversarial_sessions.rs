@@ -12,7 +12,7 @@ use actix_web::cookie::Key;
 use actix_web::http::StatusCode;
 use actix_web::{web, App};
 use auth_actix::session::actix_session::storage::SessionStore;
-use auth_actix::session::CookieSessionStore;
+use auth_actix::session::{CookieSessionStore, SessionMiddleware};
 use auth_tests::serve;
 use auth_tests::session::{
     cookie_change, csrf_field, get_with_cookie, new_cookie, post_form, CookieChange, RedisServer,
@@ -53,9 +53,35 @@ impl Deployment {
         serve(move || {
             App::new()
                 .wrap(demo::middleware(store.clone(), &key))
-                .wrap(demo::session_middleware(storage(), key.clone()))
+                .wrap(demo::session_middleware(&backend, storage()))
                 .app_data(web::Data::new(store.clone()))
                 .app_data(backend.clone())
+                .configure(demo::configure)
+        })
+    }
+
+    /// The demo with the cookie store, its session backend expecting the cookie `backend`
+    /// and its session middleware setting the cookie `middleware`: built from the backend
+    /// when the names are equal, by hand (as an application might) otherwise.
+    fn with_cookie_names(&self, backend: &str, middleware: &str) -> TestServer {
+        let (store, key) = (self.store.clone(), self.key.clone());
+        let sessions = demo::session_backend(store.clone(), &key).cookie_name(backend);
+        let auth = demo::middleware_with_sessions(sessions.clone(), store.clone(), &key);
+        let sessions = web::Data::new(sessions);
+        let by_hand = (backend != middleware).then(|| middleware.to_owned());
+        serve(move || {
+            let cookies = CookieSessionStore::default();
+            let session_middleware = match &by_hand {
+                Some(name) => SessionMiddleware::builder(cookies, key.clone())
+                    .cookie_name(name.clone())
+                    .build(),
+                None => demo::session_middleware(&sessions, cookies),
+            };
+            App::new()
+                .wrap(auth.clone())
+                .wrap(session_middleware)
+                .app_data(web::Data::new(store.clone()))
+                .app_data(sessions.clone())
                 .configure(demo::configure)
         })
     }
@@ -92,8 +118,14 @@ impl Deployment {
 
     /// The control: `cookie` is admin's live session, and the witness sees it let through.
     async fn assert_admin_session(&self, server: &TestServer, cookie: &str) {
+        self.assert_admin_session_named(server, SESSION_COOKIE, cookie)
+            .await;
+    }
+
+    /// The control for a session cookie named `name`.
+    async fn assert_admin_session_named(&self, server: &TestServer, name: &str, cookie: &str) {
         let before = self.keys();
-        let line = format!("Cookie: {SESSION_COOKIE}={cookie}");
+        let line = format!("Cookie: {name}={cookie}");
         let reply = post_witness_async(server.addr(), vec![line.into_bytes()]).await;
         assert_eq!(reply.status, 201, "control: {reply:?}");
         assert_eq!(self.keys(), before + 1, "control");
@@ -324,5 +356,110 @@ async fn sessions_duplicate_session_cookies_are_400() {
             post_witness_async(server.addr(), vec![first.into_bytes(), second.into_bytes()]).await;
         assert_eq!(reply.status, 400, "{store}: two Cookie headers: {reply:?}");
         assert_eq!(deployment.keys(), before);
+    }
+}
+
+/// The value `reply` set the cookie `name` to.
+fn set_cookie(reply: &auth_tests::Reply, name: &str) -> String {
+    let prefix = format!("{name}=");
+    reply
+        .headers_all("set-cookie")
+        .into_iter()
+        .find_map(|header| header.strip_prefix(prefix.as_str()))
+        .and_then(|rest| rest.split(';').next())
+        .unwrap_or_else(|| panic!("a {name} cookie: {reply:?}"))
+        .to_owned()
+}
+
+/// Logs `username` in through the form with a session cookie named `name`; returns the
+/// cookie after the login.
+async fn log_in_named(server: &TestServer, name: &str, username: &str, password: &str) -> String {
+    let form = auth_tests::send(server.get("/login")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let csrf = csrf_field(&form.body);
+    let cookie = format!("{name}={}", set_cookie(&form, name));
+    let fields = [
+        ("username", username),
+        ("password", password),
+        ("csrf", csrf.as_str()),
+        ("next", ""),
+    ];
+    let request = server.post("/login").insert_header(("cookie", cookie));
+    let reply = post_form(request, None, &fields).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    set_cookie(&reply, name)
+}
+
+/// Both orders of two session cookies named `name`, and the name percent-encoded.
+fn duplicates(name: &str, admin: &str, alice: &str) -> Vec<(&'static str, String)> {
+    let encoded: String = name.bytes().map(|byte| format!("%{byte:02x}")).collect();
+    vec![
+        (
+            "admin then alice",
+            format!("{name}={admin}; {name}={alice}"),
+        ),
+        (
+            "alice then admin",
+            format!("{name}={alice}; {name}={admin}"),
+        ),
+        ("admin twice", format!("{name}={admin}; {name}={admin}")),
+        (
+            "encoded name then admin",
+            format!("{encoded}={alice}; {name}={admin}"),
+        ),
+        (
+            "admin then encoded name",
+            format!("{name}={admin}; {encoded}={alice}"),
+        ),
+    ]
+}
+
+#[actix_web::test]
+async fn sessions_duplicate_cookies_of_a_custom_name_are_400() {
+    // A `__Host-` name, as the documentation advises against cookie tossing; the session
+    // middleware is built from the backend, so both know the name.
+    let name = "__Host-id";
+    let deployment = Deployment::new();
+    let server = deployment.with_cookie_names(name, name);
+    let alice = log_in_named(&server, name, "alice", "alice-secret").await;
+    let admin = log_in_named(&server, name, "admin", "admin-secret").await;
+    deployment
+        .assert_admin_session_named(&server, name, &admin)
+        .await;
+
+    for (case, header) in duplicates(name, &admin, &alice) {
+        deployment.attack(&server, case, &header, 400).await;
+    }
+}
+
+#[actix_web::test]
+async fn sessions_cookie_name_unknown_to_the_backend_fails_closed() {
+    // The session middleware sets `sid`, the backend expects the default `id`: the backend
+    // cannot see duplicates of `sid`, so a session loaded from `sid` is refused (503), never
+    // authenticated, duplicates or not.
+    let deployment = Deployment::new();
+    let matching = deployment.with_cookie_names("sid", "sid");
+    let alice = log_in_named(&matching, "sid", "alice", "alice-secret").await;
+    let admin = log_in_named(&matching, "sid", "admin", "admin-secret").await;
+    deployment
+        .assert_admin_session_named(&matching, "sid", &admin)
+        .await;
+
+    let mismatched = deployment.with_cookie_names("id", "sid");
+    let mut cases = duplicates("sid", &admin, &alice);
+    cases.push(("admin alone", format!("sid={admin}")));
+    // A cookie of the backend's name does not hide the mismatch: it must be one that a
+    // session middleware of that name sealed.
+    cases.push(("admin beside an empty id", format!("sid={admin}; id=")));
+    cases.push((
+        "admin beside its copy as id",
+        format!("sid={admin}; id={admin}"),
+    ));
+    cases.push((
+        "two sids beside an id",
+        format!("sid={alice}; sid={admin}; id={alice}"),
+    ));
+    for (case, header) in cases {
+        deployment.attack(&mismatched, case, &header, 503).await;
     }
 }

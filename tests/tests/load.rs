@@ -106,8 +106,8 @@ async fn start() -> (TestServer, Vec<(u32, Caller)>, tempfile::TempDir) {
             App::new()
                 .wrap(demo::middleware(store.clone(), &key))
                 .wrap(demo::session_middleware(
+                    &sessions,
                     CookieSessionStore::default(),
-                    key.clone(),
                 ))
                 .app_data(web::Data::new(store.clone()))
                 .app_data(sessions.clone())

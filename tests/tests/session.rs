@@ -5,7 +5,7 @@
 //! Cookies are handled by hand: each test says which cookie each request carries.
 
 use std::io;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use actix_test::TestServer;
@@ -20,7 +20,7 @@ use auth_tests::session::{
     SESSION_COOKIE,
 };
 use auth_tests::{basic, send_with, serve};
-use examples::demo::{self, UserStore};
+use examples::demo::{self, DemoSessions, UserStore};
 use tempfile::TempDir;
 use tracing::Level;
 
@@ -50,23 +50,31 @@ impl Deployment {
         S: SessionStore + 'static,
         F: Fn() -> S + Clone + Send + 'static,
     {
-        let key = self.key.clone();
-        self.serve_with(move || demo::session_middleware(storage(), key.clone()))
+        self.serve_with(self.backend(), move |sessions| {
+            demo::session_middleware(sessions, storage())
+        })
     }
 
-    /// A demo server wrapped in the session middleware `sessions` makes.
-    fn serve_with<S, F>(&self, sessions: F) -> TestServer
+    /// The demo's session backend, with the default cookie name.
+    fn backend(&self) -> DemoSessions {
+        demo::session_backend(self.store.clone(), &self.key)
+    }
+
+    /// A demo server with `backend` in its chain, wrapped in the session middleware
+    /// `sessions` makes (given that backend).
+    fn serve_with<S, F>(&self, backend: DemoSessions, sessions: F) -> TestServer
     where
         S: SessionStore + 'static,
-        F: Fn() -> SessionMiddleware<S> + Clone + Send + 'static,
+        F: Fn(&DemoSessions) -> SessionMiddleware<S> + Clone + Send + 'static,
     {
         let (store, key) = (self.store.clone(), self.key.clone());
-        let backend = web::Data::new(demo::session_backend(store.clone(), &key));
+        let auth = demo::middleware_with_sessions(backend.clone(), store.clone(), &key);
+        let backend = web::Data::new(backend);
 
         serve(move || {
             App::new()
-                .wrap(demo::middleware(store.clone(), &key))
-                .wrap(sessions())
+                .wrap(auth.clone())
+                .wrap(sessions(&backend))
                 .app_data(web::Data::new(store.clone()))
                 .app_data(backend.clone())
                 .configure(demo::configure)
@@ -469,9 +477,9 @@ async fn redis_expired_session_is_anonymous() {
     let redis = RedisServer::start();
     let deployment = Deployment::new();
     let store = redis_store(&redis).await;
-    let key = deployment.key.clone();
-    let server = deployment.serve_with(move || {
-        SessionMiddleware::builder(store.clone(), key.clone())
+    let server = deployment.serve_with(deployment.backend(), move |sessions| {
+        sessions
+            .session_middleware(store.clone())
             .session_lifecycle(BrowserSession::default().state_ttl(time::Duration::seconds(1)))
             .build()
     });
@@ -570,8 +578,8 @@ async fn session_middleware_inside_the_authentication_middleware_fails_closed_an
     let app = actix::init_service(
         App::new()
             .wrap(demo::session_middleware(
+                &demo::session_backend(store.clone(), &key),
                 CookieSessionStore::default(),
-                key.clone(),
             ))
             .wrap(demo::middleware(store.clone(), &key))
             .app_data(web::Data::new(store.clone()))
@@ -628,5 +636,211 @@ async fn session_middleware_inside_the_authentication_middleware_fails_closed_an
         "{logs}"
     );
     assert!(!logs.contains("alice-secret"));
+    drop(deployment.dir);
+}
+
+#[actix_web::test]
+async fn session_middleware_inside_with_a_cookie_name_the_backend_does_not_know_logs() {
+    let capture = Capture::default();
+    let writer = capture.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(Level::INFO)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let deployment = Deployment::new();
+    let (store, key) = (deployment.store.clone(), deployment.key.clone());
+    // The wrong order, and a cookie name the backend (which expects `id`) was not told.
+    let app = actix::init_service(
+        App::new()
+            .wrap(
+                SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
+                    .cookie_name("sid".to_owned())
+                    .build(),
+            )
+            .wrap(demo::middleware(store.clone(), &key))
+            .app_data(web::Data::new(store.clone()))
+            .app_data(web::Data::new(demo::session_backend(store, &key)))
+            .configure(demo::configure),
+    )
+    .await;
+
+    let form =
+        actix::call_service(&app, actix::TestRequest::get().uri("/login").to_request()).await;
+    let cookie = form
+        .response()
+        .cookies()
+        .find(|cookie| cookie.name() == "sid")
+        .expect("a session cookie")
+        .value()
+        .to_owned();
+    let body = actix::read_body(form).await;
+    let csrf = csrf_field(std::str::from_utf8(&body).expect("UTF-8"));
+    let login = actix::call_service(
+        &app,
+        actix::TestRequest::post()
+            .uri("/login")
+            .insert_header(("cookie", format!("sid={cookie}")))
+            .set_form([
+                ("username", "alice"),
+                ("password", "alice-secret"),
+                ("csrf", csrf.as_str()),
+            ])
+            .to_request(),
+    )
+    .await;
+
+    let logs = String::from_utf8(capture.0.lock().expect("a buffer").clone()).expect("UTF-8");
+    assert_eq!(login.status(), StatusCode::SEE_OTHER);
+    assert!(
+        logs.lines().any(|line| line.contains("ERROR")
+            && line.contains("SessionMiddleware runs inside AuthenticationMiddleware")),
+        "{logs}"
+    );
+    assert!(!logs.contains(&cookie), "{logs}");
+    drop(deployment.dir);
+}
+
+// The session cookie's name.
+
+/// Every `tracing` event of this test binary, whichever thread the server runs on.
+#[derive(Clone, Debug, Default)]
+struct Log(Arc<Mutex<Vec<u8>>>);
+
+impl Log {
+    /// The binary's log, installed as the global subscriber on first use (tests that install
+    /// their own thread's subscriber keep it).
+    fn get() -> &'static Log {
+        static LOG: OnceLock<Log> = OnceLock::new();
+        LOG.get_or_init(|| {
+            let log = Log::default();
+            let writer = log.clone();
+            let subscriber = tracing_subscriber::fmt()
+                .with_max_level(Level::INFO)
+                .with_ansi(false)
+                .with_writer(move || writer.clone())
+                .finish();
+            tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
+            log
+        })
+    }
+
+    fn text(&self) -> String {
+        let bytes = self.0.lock().expect("an unpoisoned log").clone();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+impl io::Write for Log {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0
+            .lock()
+            .expect("an unpoisoned log")
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The value `reply` set the cookie `name` to.
+fn set_cookie(reply: &auth_tests::Reply, name: &str) -> String {
+    let prefix = format!("{name}=");
+    reply
+        .headers_all("set-cookie")
+        .into_iter()
+        .find_map(|header| header.strip_prefix(prefix.as_str()))
+        .and_then(|rest| rest.split(';').next())
+        .unwrap_or_else(|| panic!("a {name} cookie: {reply:?}"))
+        .to_owned()
+}
+
+/// A demo server whose session backend expects the cookie `backend` and whose session
+/// middleware sets the cookie `middleware`, built by hand as an application might.
+fn serve_names(deployment: &Deployment, backend: &str, middleware: &str) -> TestServer {
+    let key = deployment.key.clone();
+    let middleware = middleware.to_owned();
+    deployment.serve_with(deployment.backend().cookie_name(backend), move |_| {
+        SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
+            .cookie_name(middleware.clone())
+            .build()
+    })
+}
+
+#[actix_web::test]
+async fn session_cookie_name_unknown_to_the_backend_is_refused_and_logged() {
+    let log = Log::get();
+    let deployment = Deployment::new();
+    // The same key and cookie name with the backend told: alice's cookie is valid on both.
+    let matching = serve_names(&deployment, "sid", "sid");
+    let mismatched = serve_names(&deployment, "id", "sid");
+
+    let form = auth_tests::send(matching.get("/login")).await;
+    let csrf = csrf_field(&form.body);
+    let fields = [
+        ("username", "alice"),
+        ("password", "alice-secret"),
+        ("csrf", csrf.as_str()),
+        ("next", ""),
+    ];
+    let cookie = format!("sid={}", set_cookie(&form, "sid"));
+    let login = post_form(
+        matching.post("/login").insert_header(("cookie", cookie)),
+        None,
+        &fields,
+    )
+    .await;
+    assert_eq!(login.status, StatusCode::SEE_OTHER, "{}", login.body);
+    let alice = set_cookie(&login, "sid");
+    let control = auth_tests::send(
+        matching
+            .get("/dashboard")
+            .insert_header(("cookie", format!("sid={alice}"))),
+    )
+    .await;
+    assert_eq!(control.status, StatusCode::OK);
+    assert_eq!(control.body, ALICE);
+
+    // Anonymous visitors carry no session: nothing to tell, the form is served.
+    let anonymous = auth_tests::send(mismatched.get("/login")).await;
+    let fresh = set_cookie(&anonymous, "sid");
+    let dashboard = auth_tests::send(
+        mismatched
+            .get("/dashboard")
+            .insert_header(("cookie", format!("sid={alice}"))),
+    )
+    .await;
+    let duplicate = auth_tests::send(
+        mismatched
+            .get("/dashboard")
+            .insert_header(("cookie", format!("sid={alice}; sid={fresh}"))),
+    )
+    .await;
+    let form_again = auth_tests::send(
+        mismatched
+            .get("/login")
+            .insert_header(("cookie", format!("sid={fresh}"))),
+    )
+    .await;
+
+    assert_eq!(anonymous.status, StatusCode::OK);
+    for reply in [&dashboard, &duplicate, &form_again] {
+        assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE, "{reply:?}");
+        assert!(!reply.body.contains("alice"), "{reply:?}");
+    }
+    let logs = log.text();
+    let line = logs
+        .lines()
+        .find(|line| line.contains("SessionBackend::cookie_name"))
+        .unwrap_or_else(|| panic!("a log line naming the fix: {logs}"));
+    assert!(line.contains("ERROR"), "{line}");
+    assert!(
+        line.contains("SessionBackend::session_middleware"),
+        "{line}"
+    );
+    assert!(!logs.contains(&alice) && !logs.contains(&fresh), "{logs}");
     drop(deployment.dir);
 }

@@ -15,7 +15,10 @@
 //! encrypted and authenticated cookie) by default, or `RedisSessionStore` (feature
 //! `redis-session`) for applications running on several instances. A cookie that was
 //! tampered with, or whose Redis state expired, loads as an empty session: the request is
-//! anonymous, never an error.
+//! anonymous, never an error. Two session cookies on one request are refused with 400: see
+//! [the session cookie](SessionBackend#the-session-cookie) for its name, which the backend
+//! and `SessionMiddleware` must share, and for what the refusal costs when a sibling domain
+//! plants a second cookie.
 //!
 //! # Middleware order
 //!
@@ -24,12 +27,16 @@
 //!
 //! ```text
 //! App::new()
-//!     .wrap(AuthenticationMiddleware::new(chain))   // runs second
-//!     .wrap(SessionMiddleware::new(store, key))     // runs first
+//!     .wrap(AuthenticationMiddleware::new(chain))                // runs second
+//!     .wrap(sessions.session_middleware(store).build())         // runs first
 //! ```
 //!
+//! [`SessionBackend::session_middleware`] builds the `SessionMiddleware` with the backend's
+//! key and cookie name; one built by hand must be given both.
+//!
 //! The other way round fails closed: the chain sees an empty session, so every request is
-//! anonymous; the first response that sets the session cookie logs an error naming the fix.
+//! anonymous; the first response that sets the session cookie, or a login, logs an error
+//! naming the fix.
 //! Without any `SessionMiddleware`, sessions stay empty and nothing is ever stored.
 //!
 //! # How the backend reaches the session
@@ -60,7 +67,7 @@
 //! use actix_web::{web, App, HttpResponse, HttpServer};
 //! use auth_actix::session::{
 //!     csrf_token, logout, verify_csrf, CookieSessionStore, Session, SessionBackend,
-//!     SessionError, SessionMiddleware, UserLoader,
+//!     SessionError, UserLoader,
 //! };
 //! use auth_actix::{
 //!     requires, safe_next, AuthError, Authenticated, AuthenticationMiddleware, Chain,
@@ -155,8 +162,9 @@
 //!             .route("/login", web::post().to(login))
 //!             .route("/logout", web::post().to(sign_out))
 //!             .wrap(auth.clone())
-//!             // Wrapped last, so it runs first and loads the session for the chain.
-//!             .wrap(SessionMiddleware::new(CookieSessionStore::default(), key.clone()))
+//!             // Wrapped last, so it runs first and loads the session for the chain; it
+//!             // gets the backend's key and cookie name.
+//!             .wrap(sessions.session_middleware(CookieSessionStore::default()).build())
 //!     })
 //!     .bind(("127.0.0.1", 8000))?
 //!     .run()

@@ -4,12 +4,22 @@
 //! authentication middleware, the chain runs before the session is loaded: the session
 //! backend sees an empty session and every request is anonymous, which fails closed but
 //! breaks every login. The session backend leaves the cookie's name in a slot the middleware
-//! lends it for the request (no allocation, no request extension); when the response reaches
-//! the authentication middleware already carrying that cookie, the session middleware ran
-//! inside it, and this is logged as an error.
+//! lends it for the request (no allocation, no request extension). When the response reaches
+//! the authentication middleware, the session middleware ran inside it if:
+//!
+//! - the response already sets the session cookie, or
+//! - the session was renewed (as `login` does) and is already empty while the response sets
+//!   a cookie: `SessionMiddleware` takes the state out of the session when it writes its
+//!   cookie, so only one that ran inside can have emptied it; `login` leaves it non-empty.
+//!
+//! Either is logged as an error. The second catches a login through a `SessionMiddleware`
+//! whose cookie name the backend does not know; other requests through it cannot be told
+//! from anonymous ones (the session it loads is not there yet when the chain runs, and its
+//! cookie is not recognised).
 
 use std::sync::Arc;
 
+use actix_session::{SessionExt as _, SessionStatus};
 use actix_web::dev::ServiceResponse;
 use actix_web::http::header::SET_COOKIE;
 use auth_core::RequestView;
@@ -31,11 +41,10 @@ pub(crate) fn check<B>(response: &ServiceResponse<B>, slot: &SessionCookieSlot) 
         return;
     };
 
-    let set_inside = response
-        .headers()
-        .get_all(SET_COOKIE)
-        .any(|value| sets_cookie(value.as_bytes(), &name));
-    if set_inside {
+    let mut set_cookies = response.headers().get_all(SET_COOKIE).peekable();
+    let sets_any = set_cookies.peek().is_some();
+    let set_inside = set_cookies.any(|value| sets_cookie(value.as_bytes(), &name));
+    if set_inside || (sets_any && renewed_and_taken(response)) {
         tracing::error!(
             target: TARGET,
             cookie = &*name,
@@ -43,6 +52,13 @@ pub(crate) fn check<B>(response: &ServiceResponse<B>, slot: &SessionCookieSlot) 
              authenticate: call .wrap(SessionMiddleware) after .wrap(AuthenticationMiddleware)"
         );
     }
+}
+
+/// Whether the session was renewed and its state already taken, as `SessionMiddleware` takes
+/// it to write its cookie.
+fn renewed_and_taken<B>(response: &ServiceResponse<B>) -> bool {
+    let session = response.request().get_session();
+    session.status() == SessionStatus::Renewed && session.entries().is_empty()
 }
 
 /// Whether a `Set-Cookie` value sets the cookie `name`.

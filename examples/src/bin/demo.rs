@@ -2,8 +2,10 @@
 //!
 //! Environment: `PORT` (default 8000), `DEMO_DB` (default `demo.sqlite3`), `RUST_LOG`,
 //! `SESSION_KEY` (a random secret of at least 32 bytes; without it a key is generated and
-//! sessions end when the demo stops) and `REDIS_URL` (keep sessions in Redis instead of in
-//! the cookie, e.g. `redis://127.0.0.1:6379`).
+//! sessions end when the demo stops), `REDIS_URL` (keep sessions in Redis instead of in
+//! the cookie, e.g. `redis://127.0.0.1:6379`) and `SESSION_COOKIE` (the session cookie's
+//! name, `id` by default; behind HTTPS, `__Host-id` keeps other subdomains from planting a
+//! second session cookie, which would lock the browser out with 400s).
 
 use actix_web::cookie::Key;
 use actix_web::{web, App, HttpServer};
@@ -50,15 +52,19 @@ where
     S: SessionStore + 'static,
     F: Fn() -> S + Clone + Send + 'static,
 {
-    let auth = demo::middleware(store.clone(), &key);
-    let sessions = web::Data::new(demo::session_backend(store.clone(), &key));
+    let cookie = session_cookie()?;
+    // One backend, configured before it is cloned: the chain, the login handler and the
+    // session middleware all use its cookie name.
+    let backend = demo::session_backend(store.clone(), &key).cookie_name(&cookie);
+    let auth = demo::middleware_with_sessions(backend.clone(), store.clone(), &key);
+    let sessions = web::Data::new(backend);
     let signer = web::Data::new(demo::token_signer(&key));
 
     HttpServer::new(move || {
         App::new()
             .wrap(auth.clone())
             // Wrapped last, so it runs first and loads the session for the chain.
-            .wrap(demo::session_middleware(storage(), key.clone()))
+            .wrap(demo::session_middleware(&sessions, storage()))
             .app_data(web::Data::new(store.clone()))
             .app_data(sessions.clone())
             .app_data(signer.clone())
@@ -67,6 +73,25 @@ where
     .bind(("127.0.0.1", port))?
     .run()
     .await
+}
+
+/// The session cookie's name, from `SESSION_COOKIE` or actix-session's default `id`.
+fn session_cookie() -> std::io::Result<String> {
+    const SEPARATORS: &[u8] = b"()<>@,;:\\\"/[]?={}";
+    match std::env::var("SESSION_COOKIE") {
+        Ok(name)
+            if !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|byte| byte.is_ascii_graphic() && !SEPARATORS.contains(&byte)) =>
+        {
+            Ok(name)
+        }
+        Ok(_) => Err(invalid(
+            "SESSION_COOKIE must be a cookie name, such as __Host-id",
+        )),
+        Err(_) => Ok("id".to_owned()),
+    }
 }
 
 /// The session cookie's key, from `SESSION_KEY` or freshly generated.

@@ -33,7 +33,8 @@
 //!
 //! The application also holds a `web::Data<UserStore>`, a `web::Data<DemoSessions>` and a
 //! `web::Data<TokenSigner>` (see [`token_signer`]), and
-//! wraps [`middleware`] first and [`session_middleware`] last (so that it runs first).
+//! wraps [`middleware`] first and [`session_middleware`] last (so that it runs first). The
+//! session middleware is built from the session backend, so that both use one cookie name.
 
 mod html;
 mod key_page;
@@ -76,8 +77,19 @@ pub type DemoChain = (
 );
 
 /// The middleware the demo installs, built on `store`; `key` is the session cookie's key.
+///
+/// Its session backend expects actix-session's default cookie name;
+/// [`middleware_with_sessions`] takes a backend configured otherwise.
 pub fn middleware(store: UserStore, key: &Key) -> AuthenticationMiddleware<DemoChain> {
-    let sessions = session_backend(store.clone(), key);
+    middleware_with_sessions(session_backend(store.clone(), key), store, key)
+}
+
+/// The middleware the demo installs, with `sessions` as its session backend.
+pub fn middleware_with_sessions(
+    sessions: DemoSessions,
+    store: UserStore,
+    key: &Key,
+) -> AuthenticationMiddleware<DemoChain> {
     let tokens = token_backend(key);
     let api_key = ApiKeyBackend::new(store.clone()).realm(REALM);
     let basic = BasicBackend::new(StoreVerifier { store }).realm(REALM);

@@ -15,15 +15,22 @@ use super::{Account, UserStore, Visitor};
 pub type DemoSessions = SessionBackend<StoreLoader>;
 
 /// The session backend for the users of `store`; `key` is the session cookie's key.
+///
+/// Its session cookie is actix-session's default, `id`; set another name with
+/// [`SessionBackend::cookie_name`] before cloning it, and build the middleware with
+/// [`session_middleware`] so that it sets that name.
 pub fn session_backend(store: UserStore, key: &Key) -> DemoSessions {
     SessionBackend::new(StoreLoader { store }, key)
 }
 
-/// actix-session's middleware over `storage`, as the demo configures it.
+/// actix-session's middleware over `storage`, with the key and cookie name of `sessions`.
 ///
 /// Wrap it after (outside) [`middleware`](super::middleware), so that it runs first.
-pub fn session_middleware<S: SessionStore>(storage: S, key: Key) -> SessionMiddleware<S> {
-    SessionMiddleware::new(storage, key)
+pub fn session_middleware<S: SessionStore>(
+    sessions: &DemoSessions,
+    storage: S,
+) -> SessionMiddleware<S> {
+    sessions.session_middleware(storage).build()
 }
 
 /// How long the demo waits for Redis before refusing a request.

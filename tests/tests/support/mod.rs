@@ -45,7 +45,7 @@ where
     serve(move || {
         App::new()
             .wrap(demo::middleware(store.clone(), &key))
-            .wrap(demo::session_middleware(storage(), key.clone()))
+            .wrap(demo::session_middleware(&sessions, storage()))
             .app_data(web::Data::new(store.clone()))
             .app_data(sessions.clone())
             .app_data(signer.clone())
