@@ -176,14 +176,17 @@ impl<'a> RequestView<'a> {
     ///
     /// A pair counts as the cookie `name` when its name, trimmed, is `name` as sent or once
     /// percent-decoded: frameworks that decode cookie names (actix-web does) read `%69d=x` as
-    /// the cookie `id`, so it must count for the duplicate check. Names and values are trimmed
+    /// the cookie `id`. Such an encoded name is refused, alone or not: a browser stores it
+    /// under the name as sent, so a `__Host-` name's protection does not cover it, and any
+    /// domain the browser trusts with cookies may have planted it. Names and values are trimmed
     /// of whitespace, Unicode whitespace included where the pair is UTF-8, as those
     /// frameworks trim them. The value is returned as sent, without surrounding quotes.
     ///
     /// # Errors
     ///
     /// A [`Malformed`](crate::ErrorKind::Malformed) error when the cookie occurs twice, since a
-    /// second value could shadow the first, or when its value is not UTF-8.
+    /// second value could shadow the first, when its name is percent-encoded, or when its value
+    /// is not UTF-8.
     pub fn cookie(&self, name: &str) -> Result<Option<&'a str>, AuthError> {
         let mut found = None;
         for header in self.headers("cookie") {
@@ -191,8 +194,17 @@ impl<'a> RequestView<'a> {
                 let Some(eq) = pair.iter().position(|&byte| byte == b'=') else {
                     continue;
                 };
-                if !cookie_name_is(trim_cookie_part(&pair[..eq]), name) {
+                let raw_name = trim_cookie_part(&pair[..eq]);
+                if !cookie_name_is(raw_name, name) {
                     continue;
+                }
+                if raw_name != name.as_bytes() {
+                    // Browsers keep the cookie under its name as sent, so the protections of a
+                    // `__Host-` or `__Secure-` name do not reach `%5F_Host-id`: any sibling
+                    // domain may have set it, and a framework decoding names reads it as ours.
+                    return Err(AuthError::malformed(format!(
+                        "percent-encoded {name} cookie name"
+                    )));
                 }
                 if found.is_some() {
                     return Err(AuthError::malformed(format!("duplicate {name} cookie")));
@@ -460,8 +472,29 @@ mod tests {
 
             assert!(view(&headers).cookie(name).is_err(), "{header}");
         }
-        let headers = HeaderList::new([("cookie", "%69d=x; %2569d=y")]);
+        // Decoded once only: `%2569d` is `%69d`, not `id`.
+        let headers = HeaderList::new([("cookie", "id=x; %2569d=y")]);
         assert_eq!(view(&headers).cookie("id").unwrap(), Some("x"));
+    }
+
+    #[test]
+    fn percent_encoded_cookie_name_is_refused_even_alone() {
+        // A browser keeps `%5F_Host-id` under that name, outside the `__Host-` rules, so any
+        // sibling domain may have set it; actix-web would read it as `__Host-id`.
+        for header in [
+            "%5F_Host-id=planted",
+            "%5F%5FHost-id=planted",
+            "__Host%2Did=planted",
+        ] {
+            let headers = HeaderList::new([("cookie", header)]);
+
+            let err = view(&headers).cookie("__Host-id").unwrap_err();
+            assert_eq!(
+                err.message(),
+                "percent-encoded __Host-id cookie name",
+                "{header}"
+            );
+        }
     }
 
     #[test]

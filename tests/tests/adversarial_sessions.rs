@@ -430,6 +430,15 @@ async fn sessions_duplicate_cookies_of_a_custom_name_are_400() {
     for (case, header) in duplicates(name, &admin, &alice) {
         deployment.attack(&server, case, &header, 400).await;
     }
+    // Alone, too: a browser keeps an encoded name outside the `__Host-` rules, so a sibling
+    // domain can plant the admin's session under it for actix-web to decode.
+    for (case, header) in [
+        ("encoded underscore", format!("%5F_Host-id={admin}")),
+        ("encoded prefix", format!("%5F%5FHost-id={admin}")),
+        ("encoded dash", format!("__Host%2Did={admin}")),
+    ] {
+        deployment.attack(&server, case, &header, 400).await;
+    }
 }
 
 #[actix_web::test]

@@ -49,7 +49,9 @@ const DEFAULT_COOKIE: &str = "id";
 /// - logs an error when `SessionMiddleware` runs inside the authentication middleware.
 ///
 /// What a mismatch leaves undetected: requests without a session (there is nothing to
-/// refuse); a session that a middleware between `SessionMiddleware` and the authentication
+/// refuse); requests that also carry a genuine cookie of the backend's name, such as one left
+/// in a browser from before the middleware's cookie was renamed (the backend cannot tell which
+/// cookie actix-session read); a session that a middleware between `SessionMiddleware` and the authentication
 /// middleware wrote to before the chain ran; with `SessionMiddleware` also installed inside
 /// the authentication middleware, every request but a [`login`](SessionBackend::login),
 /// which is logged (the others are anonymous: closed, but silent); and, with
@@ -61,10 +63,14 @@ const DEFAULT_COOKIE: &str = "id";
 /// Its cost is that a second cookie of the session's name planted in the browser (by a
 /// sibling subdomain, say: cookie tossing) makes every request of that browser a 400, the
 /// login and logout pages included, until the planted cookie expires. A cookie name with the
-/// `__Host-` prefix (such as `__Host-id`) prevents it: browsers accept such a cookie only
-/// from the host itself, over HTTPS, with `Secure`, `Path=/` and no `Domain`, which
-/// actix-session's defaults are, so no other domain can set it. Browsers refuse to store it
-/// over plain HTTP (except, in some, from `localhost`).
+/// `__Host-` prefix (such as `__Host-id`) keeps a planted cookie from choosing the session:
+/// browsers accept such a cookie only from the host itself, over HTTPS, with `Secure`,
+/// `Path=/` and no `Domain`, which actix-session's defaults are. It does not stop the 400:
+/// actix-web percent-decodes cookie names, so a sibling domain can still plant
+/// `%5F_Host-id`, which browsers keep outside the prefix's rules; the backend refuses any
+/// percent-encoded spelling of its cookie's name (400), alone or not, so such a cookie never
+/// picks the session. Browsers refuse to store `__Host-` cookies over plain HTTP (except, in
+/// some, from `localhost`).
 pub struct SessionBackend<L> {
     inner: Arc<Inner<L>>,
 }
