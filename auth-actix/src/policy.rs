@@ -46,8 +46,8 @@ impl Redirect {
                 let mut at = 0;
                 let mut query = false;
                 while at < bytes.len() {
-                    // A parameter named `next` starts after the `?` or an `&` of the query.
-                    let starts_parameter = query && matches!(bytes[at - 1], b'?' | b'&');
+                    // A parameter starts after the `?`, an `&` or (for some parsers) a `;`.
+                    let starts_parameter = query && matches!(bytes[at - 1], b'?' | b'&' | b';');
                     if starts_parameter && is_next_parameter(bytes, at) {
                         return Err(
                             "a redirect path cannot carry its own `next` parameter; the guard adds it",
@@ -61,6 +61,9 @@ impl Redirect {
                             return Err(
                                 "a redirect path cannot hold whitespace or control characters",
                             )
+                        }
+                        byte if byte >= 0x80 => {
+                            return Err("a redirect path holds only ASCII; percent-encode the rest")
                         }
                         b':' if at + 2 < bytes.len()
                             && bytes[at + 1] == b'/'
@@ -93,18 +96,44 @@ impl Redirect {
     }
 }
 
-/// Whether the query parameter starting at `at` is named `next`.
+/// Whether the query parameter starting at `at` is named `next`, as written or with some of
+/// its letters percent-encoded (`%6Eext`), as a form decoder would read it.
 const fn is_next_parameter(bytes: &[u8], at: usize) -> bool {
     let name = b"next";
-    let mut offset = 0;
-    while offset < name.len() {
-        if at + offset >= bytes.len() || bytes[at + offset] != name[offset] {
+    let mut read = at;
+    let mut matched = 0;
+    while matched < name.len() {
+        if read >= bytes.len() {
             return false;
         }
-        offset += 1;
+        let byte = if bytes[read] == b'%' && read + 2 < bytes.len() {
+            match (hex_digit(bytes[read + 1]), hex_digit(bytes[read + 2])) {
+                (Some(high), Some(low)) => {
+                    read += 3;
+                    high * 16 + low
+                }
+                _ => return false,
+            }
+        } else {
+            read += 1;
+            bytes[read - 1]
+        };
+        if byte != name[matched] {
+            return false;
+        }
+        matched += 1;
     }
-    let end = at + name.len();
-    end == bytes.len() || bytes[end] == b'=' || bytes[end] == b'&'
+    read == bytes.len() || matches!(bytes[read], b'=' | b'&' | b';')
+}
+
+/// The value of one hexadecimal digit.
+const fn hex_digit(byte: u8) -> Option<u8> {
+    match byte {
+        b'0'..=b'9' => Some(byte - b'0'),
+        b'a'..=b'f' => Some(byte - b'a' + 10),
+        b'A'..=b'F' => Some(byte - b'A' + 10),
+        _ => None,
+    }
 }
 
 /// Panics on a scope `#[requires]` would refuse: empty, or holding anything but the
@@ -189,9 +218,14 @@ impl Policy {
     /// # Panics
     ///
     /// When a scope is empty or holds whitespace, control characters, `"`, `\` or non-ASCII
-    /// characters, as `#[requires]` refuses at compile time. In a `static`, that is a compile
-    /// error too.
+    /// characters, as `#[requires]` refuses at compile time, and when called a second time,
+    /// which would replace the first list. In a `static`, that is a compile error too.
+    #[track_caller]
     pub const fn scopes(mut self, scopes: &'static [&'static str]) -> Self {
+        assert!(
+            self.scopes.is_empty(),
+            "a policy's scopes are given in one call; a second would replace the first"
+        );
         let mut at = 0;
         while at < scopes.len() {
             check_scope(scopes[at]);
@@ -222,8 +256,14 @@ impl Policy {
     ///
     /// When an `any` or `all` has no terms (an empty `all` would admit every user, an empty
     /// `any` none) or a scope is empty or holds whitespace, as `#[requires]` refuses at
-    /// compile time. In a `static`, that is a compile error too.
+    /// compile time, and when called a second time, which would replace the first expression
+    /// (combine them with `ScopeExpr::All`). In a `static`, that is a compile error too.
+    #[track_caller]
     pub const fn expr(mut self, expr: &'static ScopeExpr) -> Self {
+        assert!(
+            self.expr.is_none(),
+            "a policy's expression is given in one call; combine several with ScopeExpr::All"
+        );
         check_expr(expr);
         self.expr = Some(expr);
         self
@@ -233,14 +273,19 @@ impl Policy {
     ///
     /// # Panics
     ///
-    /// Unless the status is between 400 and 599: any other would not refuse the request. In
-    /// a `static`, that is a compile error:
+    /// Unless the status is between 400 and 599 (any other would not refuse the request), and
+    /// when called a second time. In a `static`, that is a compile error:
     ///
     /// ```compile_fail
     /// # use auth_actix::Policy;
     /// static HIDDEN: Policy = Policy::new("hidden").status_code(200);
     /// ```
+    #[track_caller]
     pub const fn status_code(mut self, status_code: u16) -> Self {
+        assert!(
+            self.status_code.is_none(),
+            "a policy's status code is given once"
+        );
         assert!(
             400 <= status_code && status_code <= 599,
             "a policy's status code must be between 400 and 599, the statuses that refuse a request"
@@ -255,15 +300,18 @@ impl Policy {
     ///
     /// When the target could leave this site or lose the `next` parameter, by the rules
     /// `#[requires(redirect = ..)]` checks at compile time: a path must start with a single
-    /// `/` and hold no `\`, `://`, `#`, whitespace or control characters; a route name holds
-    /// only ASCII letters, digits, `_`, `-`, `.` and `:`. In a `static`, that is a compile
-    /// error:
+    /// `/`, hold only ASCII and no `\`, `://`, `#`, whitespace or control characters, and no
+    /// `next` parameter of its own (the guard adds it); a route name holds
+    /// only ASCII letters, digits, `_`, `-`, `.` and `:`. Also when called a second time. In a
+    /// `static`, that is a compile error:
     ///
     /// ```compile_fail
     /// # use auth_actix::{Policy, Redirect};
     /// static EVIL: Policy = Policy::new("evil").redirect(Redirect::Path("//evil.example"));
     /// ```
+    #[track_caller]
     pub const fn redirect(mut self, redirect: Redirect) -> Self {
+        assert!(self.redirect.is_none(), "a policy's redirect is given once");
         if let Err(problem) = redirect.check() {
             panic!("{}", problem);
         }
@@ -492,7 +540,19 @@ fn route_location(req: &HttpRequest, name: &str) -> Result<String, Denied> {
     if !local {
         return Ok(url.into());
     }
-    let mut location = url.path().to_owned();
+    let path = url.path();
+    // A route under a scope of "/" resolves to `//login`, which a browser reads as the host
+    // `login`: never send it.
+    if !path.starts_with('/') || path.starts_with("//") || path.starts_with("/\\") {
+        tracing::error!(
+            target: TARGET,
+            route = name,
+            path,
+            "the redirect of a guard names a route whose path would leave this site"
+        );
+        return Err(Denied::internal());
+    }
+    let mut location = path.to_owned();
     if let Some(query) = url.query() {
         location.push('?');
         location.push_str(query);
@@ -690,6 +750,12 @@ mod tests {
             "/go?to=https://evil.example",
             "/login?next=/x",
             "/login?a=1&next",
+            "/login?%6Eext=/x",
+            "/login?nex%74=1",
+            "/login?a=1;next=/x",
+            "/\u{3000}/evil.example",
+            "/\u{85}x",
+            "/caf\u{e9}",
         ] {
             assert!(
                 refused(|| Policy::new("p").redirect(Redirect::Path(path))),
@@ -706,8 +772,9 @@ mod tests {
             "/login",
             "/login?x=1",
             "/auth/sign-in",
-            "/connexion-\u{e9}",
+            "/connexion-%C3%A9",
             "/next",
+            "/login?%6Eextpage=2",
             "/a?nextpage=2&b=next",
         ] {
             assert!(
@@ -720,6 +787,61 @@ mod tests {
                 !refused(|| Policy::new("p").redirect(Redirect::Route(name))),
                 "{name:?}"
             );
+        }
+    }
+
+    #[test]
+    fn hand_built_policies_take_each_setting_once() {
+        static A: ScopeExpr = ScopeExpr::Scope("a");
+        // A second call would silently replace the first: `.scopes(&["admin"])` followed by
+        // `.scopes(&["authenticated"])` would admit every signed-in user.
+        assert!(refused(|| Policy::new("p")
+            .scopes(&["admin"])
+            .scopes(&["authenticated"])));
+        assert!(refused(|| Policy::new("p").expr(&A).expr(&A)));
+        assert!(refused(|| Policy::new("p")
+            .status_code(404)
+            .status_code(403)));
+        assert!(refused(|| Policy::new("p")
+            .redirect(Redirect::Path("/a"))
+            .redirect(Redirect::Route("b"))));
+        assert!(!refused(|| Policy::new("p")
+            .scopes(&["admin"])
+            .expr(&A)
+            .status_code(404)
+            .redirect(Redirect::Route("login"))));
+    }
+
+    #[actix_web::test]
+    async fn a_route_resolving_to_a_protocol_relative_path_is_never_a_location() {
+        use actix_web::{test, web, App, HttpResponse};
+
+        async fn locate(req: HttpRequest, name: web::Path<String>) -> String {
+            let resolved = req.url_for_static(&name).map(|url| url.path().to_owned());
+            let location = route_location(&req, &name).unwrap_or_else(|_| "refused".to_owned());
+            format!("{location} from {}", resolved.unwrap_or_default())
+        }
+        // A resource `/login` under a scope of "/" resolves to `//login`.
+        let app = test::init_service(
+            App::new()
+                .service(
+                    web::scope("/")
+                        .service(web::resource("/login").name("login").to(HttpResponse::Ok)),
+                )
+                .service(web::resource("/sign-in").name("fine").to(HttpResponse::Ok))
+                .route("/where/{name}", web::get().to(locate)),
+        )
+        .await;
+
+        for (name, expected) in [
+            ("login", "refused from //login"),
+            ("fine", "/sign-in from /sign-in"),
+        ] {
+            let req = test::TestRequest::get()
+                .uri(&format!("/where/{name}"))
+                .to_request();
+            let body = test::call_and_read_body(&app, req).await;
+            assert_eq!(body, expected.as_bytes(), "{name}");
         }
     }
 

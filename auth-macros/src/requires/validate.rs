@@ -160,6 +160,8 @@ fn path_problem(path: &str) -> Option<&'static str> {
         Some("`redirect` path cannot contain whitespace or control characters")
     } else if path.contains("://") {
         Some("`redirect` path cannot contain `://`; redirects must stay on this site")
+    } else if !path.is_ascii() {
+        Some("`redirect` path holds only ASCII; percent-encode other characters")
     } else if path.contains('#') {
         Some("`redirect` path cannot contain a `#` fragment; the `next` parameter would be lost in it")
     } else if has_next_parameter(path) {
@@ -169,14 +171,40 @@ fn path_problem(path: &str) -> Option<&'static str> {
     }
 }
 
-/// Whether the query of `path` already holds a `next` parameter, which the guard's own would
-/// then follow.
+/// Whether the query of `path` already holds a `next` parameter, as written or with letters
+/// percent-encoded (`%6Eext`), which the guard's own would then follow. `;` separates
+/// parameters for some parsers, so it counts as `&` does.
 fn has_next_parameter(path: &str) -> bool {
     path.split_once('?').is_some_and(|(_, query)| {
         query
-            .split('&')
-            .any(|pair| pair.split('=').next() == Some("next"))
+            .split(['&', ';'])
+            .any(|pair| percent_decoded(pair.split('=').next().unwrap_or("")) == b"next")
     })
+}
+
+/// `text` with every `%XX` escape decoded once.
+fn percent_decoded(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let escaped = (bytes[at] == b'%')
+            .then(|| bytes.get(at + 1..at + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok())
+            .filter(|_| bytes[at + 1].is_ascii_hexdigit() && bytes[at + 2].is_ascii_hexdigit());
+        match escaped {
+            Some(byte) => {
+                decoded.push(byte);
+                at += 3;
+            }
+            None => {
+                decoded.push(bytes[at]);
+                at += 1;
+            }
+        }
+    }
+    decoded
 }
 
 /// Says what is wrong with a redirect route name, if anything.
@@ -444,6 +472,7 @@ mod tests {
             ("auth:login-page.v2", false),
             ("/a?b=c", true),
             ("/a?nextpage=2&b=next", true),
+            ("/caf%C3%A9?%6Eextpage=1", true),
         ] {
             let args = syn::parse2(quote!(redirect = #value)).unwrap();
             let redirect = policy(args).unwrap().redirect.unwrap();
@@ -465,6 +494,11 @@ mod tests {
             ("login?x", "ASCII letters"),
             ("/login?next=/x", "its own `next`"),
             ("/login?a=1&next", "its own `next`"),
+            ("/login?%6Eext=/x", "its own `next`"),
+            ("/login?nex%74=1", "its own `next`"),
+            ("/login?a=1;next=/x", "its own `next`"),
+            ("/\u{3000}/evil.example", "whitespace"),
+            ("/caf\u{e9}", "only ASCII"),
         ];
         for (value, expected) in cases {
             let message = policy_err(quote!(redirect = #value));
