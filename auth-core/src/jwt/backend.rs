@@ -80,7 +80,7 @@ impl<K: KeySource> JwtBackend<K> {
             let suitable = known
                 .iter()
                 .any(|key| rules.algorithms().any(|algorithm| key.suits(algorithm)));
-            if !known.is_empty() && !suitable {
+            if !suitable {
                 return Err(JwtError::NoSuitableKeys);
             }
         }
@@ -648,6 +648,10 @@ mod tests {
         let mixed = KeySet::new(rsa.iter().chain(hmac.iter()).cloned());
         assert!(JwtBackend::new(mixed, [Algorithm::RS256]).is_ok());
         assert!(JwtBackend::new(Arc::new(hmac), [Algorithm::HS512]).is_ok());
+        assert!(matches!(
+            JwtBackend::new(KeySet::new([]), [Algorithm::RS256]),
+            Err(JwtError::NoSuitableKeys)
+        ));
     }
 
     #[test]

@@ -49,9 +49,9 @@ pub enum JwtError {
     },
     /// A token could not be signed.
     Signing(Source),
-    /// A token to sign would not carry what was asked: an empty subject, or a scope that is
-    /// empty or holds whitespace (the `scope` claim separates scopes with spaces, so `"a b"`
-    /// would come back as two scopes).
+    /// A token to sign would not carry what was asked: a blank subject, or a scope that is
+    /// empty or holds anything but an OAuth scope token's characters (the `scope` claim
+    /// separates scopes with spaces, so `"a b"` would come back as two scopes).
     InvalidClaims(&'static str),
 }
 

@@ -190,19 +190,25 @@ impl TokenSigner {
     ///
     /// # Errors
     ///
-    /// [`JwtError::InvalidClaims`] for an empty subject or a scope that is empty or holds
-    /// whitespace, which the token's space-separated `scope` claim could not carry faithfully;
+    /// [`JwtError::InvalidClaims`] for a blank subject or one holding control characters, and
+    /// for a scope that is empty or holds anything but the characters of an OAuth scope token
+    /// (RFC 6749: visible ASCII but `"` and `\`): whitespace would split it in the token's
+    /// space-separated `scope` claim, and guards accept no other scope names;
     /// [`JwtError::Signing`] when the key fails to sign.
     pub fn sign(&self, subject: &str, scopes: &[&str]) -> Result<String, JwtError> {
-        if subject.is_empty() {
-            return Err(JwtError::InvalidClaims("the subject is empty"));
+        if subject.trim().is_empty() || subject.contains(char::is_control) {
+            return Err(JwtError::InvalidClaims(
+                "the subject is blank or holds control characters",
+            ));
         }
+        // The characters of an OAuth scope token (RFC 6749), as guards accept them.
+        let token_char = |byte: u8| byte.is_ascii_graphic() && byte != b'"' && byte != b'\\';
         if scopes
             .iter()
-            .any(|scope| scope.is_empty() || scope.contains(char::is_whitespace))
+            .any(|scope| scope.is_empty() || !scope.bytes().all(token_char))
         {
             return Err(JwtError::InvalidClaims(
-                "a scope is empty or holds whitespace",
+                "a scope is empty or holds a character other than visible ASCII but `\"` and `\\`",
             ));
         }
         let mut claims = Map::new();
@@ -265,6 +271,9 @@ mod tests {
             &["c\nd"],
             &[""],
             &["ok", " "],
+            &["a\u{1f}admin"],
+            &["a\"b"],
+            &["\u{e9}crire"],
         ] {
             assert!(
                 matches!(
@@ -279,10 +288,15 @@ mod tests {
     }
 
     #[test]
-    fn sign_refuses_an_empty_subject() {
-        assert!(matches!(
-            signer().sign("", &["read"]),
-            Err(JwtError::InvalidClaims(_))
-        ));
+    fn sign_refuses_a_blank_subject() {
+        for subject in ["", " ", "\0", "ada\n"] {
+            assert!(
+                matches!(
+                    signer().sign(subject, &["read"]),
+                    Err(JwtError::InvalidClaims(_))
+                ),
+                "{subject:?}"
+            );
+        }
     }
 }
