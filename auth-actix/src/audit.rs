@@ -71,6 +71,13 @@
 //!
 //! Handlers may be named by any path that reaches them: `dashboard`, `routes::dashboard`,
 //! `crate::routes::dashboard`, `super::dashboard`, `Admin::panel` for an associated function.
+//!
+//! Two limits remain. The compiler names a function declared inside another function's body
+//! by the outer function's path, whatever block or closure holds it, so two such handlers of
+//! one name in one function cannot be told apart: declare handlers at module level. And a
+//! second `#[requires]` or `#[public]` on one handler is a compile error only under those
+//! names: imported under other names (`use auth_actix::requires as guard`), both markers
+//! apply, both guards run, and the handler is registered twice.
 
 use std::fmt;
 
@@ -149,7 +156,9 @@ impl Registration {
     /// the names given to [`handlers!`](crate::handlers) against.
     ///
     /// A handler under an actix-web route attribute is named by the service the attribute
-    /// makes of it, which has the function's path. Without generic arguments.
+    /// makes of it, which has the function's path. The arguments of a generic type show as
+    /// they were written (`app::Api<u8>::list`), or as `_` for an impl generic over them
+    /// (`app::Api<_>::list`, which covers every instantiation).
     pub fn path_name(&self) -> String {
         item_path(self.handler, (self.item)())
             .unwrap_or_else(|| format!("{}::{}", self.module, self.handler))
@@ -192,12 +201,13 @@ const SERVICE_REGISTER: &str = ">::register::";
 //
 //   app::routes::dashboard::{{closure}}::__AuthHandler           app::routes::dashboard
 //   app::routes::Admin::panel::{{closure}}::__AuthHandler        app::routes::Admin::panel
-//   app::routes::Pages<_>::help::{{closure}}::__AuthHandler      app::routes::Pages::help
+//   app::routes::Pages<_>::help::{{closure}}::__AuthHandler      app::routes::Pages<_>::help
 //   <app::routes::show as actix_web::..::HttpServiceFactory>::register::show::{{closure}}::__AuthHandler
 //                                                                app::routes::show
 //   <app::routes::Admin as app::Panel>::panel::..                (kept: no path names it)
-/// The path of the handler whose marker type is named `marker`, without closures or generic
-/// arguments; `None` when the name is not one the macros produce.
+/// The path of the handler whose marker type is named `marker`, without the closures around
+/// the marker; `None` when the name is not one the macros produce. Generic arguments stay,
+/// `_` where the handler is generic over them: see [`path_matches`].
 fn item_path(handler: &str, marker: &str) -> Option<String> {
     let mut path = marker.strip_suffix(MARKER)?;
     while let Some(outer) = path.strip_suffix("::{{closure}}") {
@@ -213,7 +223,58 @@ fn item_path(handler: &str, marker: &str) -> Option<String> {
         });
         return Some(service.unwrap_or(path).to_owned());
     }
-    Some(without_generics(path))
+    Some(path.to_owned())
+}
+
+/// Whether the handler path `path` (a function item's type name) is the handler registered as
+/// `pattern` (what [`item_path`] makes of its marker).
+///
+/// They must be the same but where `pattern` has `_`, which stands for any one type: the
+/// marker of a handler in a generic impl names the impl's parameters `_`, so that handler
+/// is registered for every instantiation. `Api<u8>::list` and `Api<u16>::list` differ. The
+/// generic arguments of the function itself (`show<u8>`) are left out of the marker's
+/// name, so they may follow `path`'s last segment.
+fn path_matches(pattern: &str, path: &str) -> bool {
+    let (pattern, path) = (pattern.as_bytes(), path.as_bytes());
+    let (mut p, mut q) = (0, 0);
+    while p < pattern.len() {
+        let wildcard = pattern[p] == b'_'
+            && p > 0
+            && matches!(pattern[p - 1], b'<' | b' ' | b'(' | b'[')
+            && matches!(pattern.get(p + 1), Some(b'>' | b',' | b')' | b']' | b';'));
+        if wildcard {
+            let end = type_end(path, q);
+            if end == q {
+                return false;
+            }
+            (p, q) = (p + 1, end);
+            continue;
+        }
+        if path.get(q) != Some(&pattern[p]) {
+            return false;
+        }
+        (p, q) = (p + 1, q + 1);
+    }
+    // The function's own generic arguments.
+    q == path.len() || (path[q] == b'<' && type_end(path, q + 1) + 1 == path.len())
+}
+
+/// Where the type starting at `from` in `path` ends: at the first `,`, `>`, `)`, `]` or `;`
+/// outside brackets (the `>` of `->` closes nothing).
+fn type_end(path: &[u8], from: usize) -> usize {
+    let mut depth = 0usize;
+    let mut at = from;
+    while at < path.len() {
+        match path[at] {
+            b'<' | b'(' | b'[' => depth += 1,
+            b'>' if at > 0 && path[at - 1] == b'-' => {}
+            b'>' | b')' | b']' | b',' | b';' if depth == 0 => return at,
+            b'>' | b')' | b']' => depth -= 1,
+            _ => {}
+        }
+        at += 1;
+    }
+    at
 }
 
 /// `path` without its generic arguments: `a::Pages<u8>::help` becomes `a::Pages::help`.
@@ -314,7 +375,10 @@ pub fn uncovered(handlers: &[HandlerRef]) -> Vec<HandlerRef> {
     handlers
         .iter()
         .copied()
-        .filter(|handler| !registered.contains(&handler.path()))
+        .filter(|handler| {
+            let path = (handler.resolve)();
+            !registered.iter().any(|pattern| path_matches(pattern, path))
+        })
         .collect()
 }
 
@@ -402,8 +466,40 @@ mod tests {
 
         assert_eq!(
             item_path("panel", marker).as_deref(),
-            Some("app::Admin::panel")
+            Some("app::Admin<_>::panel")
         );
+    }
+
+    #[test]
+    fn generic_arguments_must_match_unless_the_marker_leaves_them_open() {
+        for (pattern, path, same) in [
+            ("app::Api<u8>::list", "app::Api<u8>::list", true),
+            // Two impls of one generic type are two handlers.
+            ("app::Api<u8>::list", "app::Api<u16>::list", false),
+            ("app::Api<u8>::list", "app::Api::list", false),
+            // A generic impl registers every instantiation.
+            ("app::Api<_>::list", "app::Api<u16>::list", true),
+            (
+                "app::Api<_>::list",
+                "app::Api<alloc::vec::Vec<u8>>::list",
+                true,
+            ),
+            (
+                "app::Api<alloc::vec::Vec<_>>::g",
+                "app::Api<alloc::vec::Vec<u8>>::g",
+                true,
+            ),
+            ("app::Api<alloc::vec::Vec<_>>::g", "app::Api<u8>::g", false),
+            ("app::Api<_, u8>::g", "app::Api<fn() -> u8, u8>::g", true),
+            ("app::Api<_, u8>::g", "app::Api<fn() -> u8, u16>::g", false),
+            // The function's own generic arguments.
+            ("app::show", "app::show<u8>", true),
+            ("app::show", "app::show<u8>::x", false),
+            ("app::show", "app::shows", false),
+            ("app::index", "app::other::index", false),
+        ] {
+            assert_eq!(path_matches(pattern, path), same, "{pattern} ~ {path}");
+        }
     }
 
     #[test]

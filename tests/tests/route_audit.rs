@@ -190,6 +190,8 @@ fn registrations_name_their_full_path() {
         [
             "<route_audit::Admin as route_audit::Dashboard>::dashboard",
             "route_audit::Admin::panel",
+            "route_audit::Api<alloc::vec::Vec<_>>::items",
+            "route_audit::Api<u8>::list",
             "route_audit::a_handler_defined_in_a_function_is_matched_there::local",
             "route_audit::a_handler_defined_in_a_function_is_matched_there::local_service",
             "route_audit::admin::index",
@@ -211,4 +213,42 @@ fn handler_refs_keep_the_name_as_written_and_the_resolved_path() {
     assert_eq!(imported.name(), "index");
     assert_eq!(imported.path(), "route_audit::site::index");
     assert_eq!(imported.to_string(), "index (route_audit::site::index)");
+}
+
+/// A generic type with a guarded handler in one impl and an unmarked one of the same name in
+/// another, and a generic impl marking every instantiation.
+pub(crate) struct Api<T>(T);
+
+impl Api<u8> {
+    #[requires(scopes = ["admin"])]
+    pub(crate) async fn list() -> &'static str {
+        "guarded"
+    }
+}
+
+impl Api<u16> {
+    /// Unmarked, with the name of the guarded `Api::<u8>::list`.
+    pub(crate) async fn list() -> &'static str {
+        "unmarked"
+    }
+}
+
+impl<T> Api<Vec<T>> {
+    #[public]
+    pub(crate) async fn items() -> &'static str {
+        "items"
+    }
+}
+
+#[test]
+fn route_audit_tells_impls_of_one_generic_type_apart() {
+    let uncovered = audit::uncovered(&handlers![
+        Api::<u8>::list,
+        Api::<u16>::list,
+        Api::<Vec<u8>>::items,
+        Api::<Vec<String>>::items,
+    ]);
+    let names: Vec<&str> = uncovered.iter().map(HandlerRef::name).collect();
+
+    assert_eq!(names, ["Api::<u16>::list"]);
 }
