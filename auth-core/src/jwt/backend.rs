@@ -433,6 +433,30 @@ mod tests {
 
     const SECRET: &[u8] = b"a secret for tests, 32 bytes or more";
 
+    const P256_PEM: &str = "-----BEGIN PUBLIC KEY-----
+MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEh1fod0PPZMi8zmgR/suihXlGfWFz
+YV7Qr6MmDCZOaRowkaHtSpNWF11jEjat79TpnpZATR8BXKzrCBaOJ4ypaw==
+-----END PUBLIC KEY-----
+";
+    const P384_PEM: &str = "-----BEGIN PUBLIC KEY-----
+MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAEk/GnyjQEGq+CoIhECr4PLUd36kGm9stB
+SHUgz3W+wh7FNfV5uI17dIQSwO0Kp+8Q4Cipms0ZApiS08ysET7S68oHQJHebqRP
+PbN/gbxBb3ujWtzmcXkPIVt7UIOtMqJI
+-----END PUBLIC KEY-----
+";
+    const P521_PEM: &str = "-----BEGIN PUBLIC KEY-----
+MIGbMBAGByqGSM49AgEGBSuBBAAjA4GGAAQAKDgOmjygVLjnmEKdzyfOK+HEHwlI
+2gBNdmTPyXNLH6BOLHGR9aUhGskojwrsenZ58NLTnvXn/y0kuUBXyJKrRvEAObII
+VtBo/H8TClosyyhe3B9GcG6CQdd50oM5E/0LucukhFjuqjifJ1gqDC3lPL47/OM3
+U3nsonbd9W8vZC7oC/Q=
+-----END PUBLIC KEY-----
+";
+    const SECP256K1_PEM: &str = "-----BEGIN PUBLIC KEY-----
+MFYwEAYHKoZIzj0CAQYFK4EEAAoDQgAEy14JlkNMp7NnuP5aYqEsspiakd33Qo1M
+pVZA81wxechroMKAlXHaRevSzz3Chn0azZt2PKx98LgNmxWuJgV3cA==
+-----END PUBLIC KEY-----
+";
+
     type Answer<U> = Result<Option<Authenticated<U>>, AuthError>;
 
     fn hmac_backend() -> JwtBackend<KeySet> {
@@ -643,6 +667,30 @@ mod tests {
                 ),
                 "{algorithms:?}"
             );
+        }
+        // An EC key serves the algorithm of its curve only.
+        for (pem, allowed, other) in [
+            (P256_PEM, Algorithm::ES256, Algorithm::ES384),
+            (P384_PEM, Algorithm::ES384, Algorithm::ES256),
+        ] {
+            let keys = KeySet::from_pem(pem.as_bytes()).unwrap();
+            assert!(
+                JwtBackend::new(keys.clone(), [allowed]).is_ok(),
+                "{allowed:?}"
+            );
+            assert!(
+                matches!(
+                    JwtBackend::new(keys, [other]),
+                    Err(JwtError::NoSuitableKeys)
+                ),
+                "{other:?}"
+            );
+        }
+        for pem in [P521_PEM, SECP256K1_PEM] {
+            assert!(matches!(
+                KeySet::from_pem(pem.as_bytes()),
+                Err(JwtError::InvalidKey(_))
+            ));
         }
         // One suitable key is enough; the others may serve other algorithms later.
         let mixed = KeySet::new(rsa.iter().chain(hmac.iter()).cloned());

@@ -4,6 +4,8 @@ use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
 use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey};
 
 use super::JwtError;
@@ -51,10 +53,12 @@ impl VerifyingKey {
 
     /// A PEM public key: RSA (`PUBLIC KEY` or `RSA PUBLIC KEY`), EC (P-256, P-384) or Ed25519.
     ///
+    /// An EC key is restricted to the algorithm of its curve: ES256 for P-256, ES384 for P-384.
+    ///
     /// # Errors
     ///
     /// [`JwtError::PrivateKey`] for a private key, [`JwtError::InvalidKey`] for anything else
-    /// that is not one of these public keys.
+    /// that is not one of these public keys, an EC key on another curve included.
     pub fn from_pem(pem: &[u8]) -> Result<Self, JwtError> {
         if is_private_pem(pem) {
             return Err(JwtError::PrivateKey);
@@ -63,7 +67,14 @@ impl VerifyingKey {
             .or_else(|_| DecodingKey::from_ec_pem(pem))
             .or_else(|_| DecodingKey::from_ed_pem(pem))
             .map_err(JwtError::invalid_key)?;
-        Ok(Self::from_decoding_key(key))
+        let algorithm = match key.family() {
+            AlgorithmFamily::Ec => Some(ec_algorithm(pem)?),
+            _ => None,
+        };
+        Ok(Self {
+            algorithm,
+            ..Self::from_decoding_key(key)
+        })
     }
 
     /// Wraps a key built with `jsonwebtoken` directly.
@@ -123,6 +134,32 @@ impl fmt::Debug for VerifyingKey {
 }
 
 /// Whether a PEM document holds a private key (its label says so).
+/// The algorithm of the curve an EC public key in PEM (SubjectPublicKeyInfo) names: the
+/// decoding key itself does not tell, and a P-256 key allowed only ES384 would never verify.
+fn ec_algorithm(pem: &[u8]) -> Result<Algorithm, JwtError> {
+    /// The DER of the named curves' object identifiers.
+    const P256: &[u8] = &[0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07];
+    const P384: &[u8] = &[0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x22];
+
+    let text = std::str::from_utf8(pem).map_err(JwtError::invalid_key)?;
+    let body: String = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.starts_with("-----"))
+        .collect();
+    let der = STANDARD.decode(body).map_err(JwtError::invalid_key)?;
+    let names = |oid: &[u8]| der.windows(oid.len()).any(|window| window == oid);
+    if names(P256) {
+        Ok(Algorithm::ES256)
+    } else if names(P384) {
+        Ok(Algorithm::ES384)
+    } else {
+        Err(JwtError::invalid_key(
+            "an EC key on a curve other than P-256 (ES256) and P-384 (ES384)",
+        ))
+    }
+}
+
 fn is_private_pem(pem: &[u8]) -> bool {
     pem.split(|&byte| byte == b'\n')
         .filter(|line| line.trim_ascii_start().starts_with(b"-----BEGIN"))
