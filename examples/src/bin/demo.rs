@@ -4,8 +4,8 @@
 //! `SESSION_KEY` (a random secret of at least 32 bytes; without it a key is generated and
 //! sessions end when the demo stops), `REDIS_URL` (keep sessions in Redis instead of in
 //! the cookie, e.g. `redis://127.0.0.1:6379`) and `SESSION_COOKIE` (the session cookie's
-//! name, `id` by default; behind HTTPS, `__Host-id` keeps other subdomains from planting a
-//! second session cookie, which would lock the browser out with 400s).
+//! name, `id` by default; behind HTTPS, `__Host-id` keeps other subdomains from setting the
+//! session cookie itself).
 
 use actix_web::cookie::Key;
 use actix_web::{web, App, HttpServer};
