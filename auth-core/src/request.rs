@@ -195,16 +195,16 @@ impl<'a> RequestView<'a> {
                     continue;
                 };
                 let raw_name = trim_cookie_part(&pair[..eq]);
-                if !cookie_name_is(raw_name, name) {
-                    continue;
-                }
                 if raw_name != name.as_bytes() {
                     // Browsers keep the cookie under its name as sent, so the protections of a
                     // `__Host-` or `__Secure-` name do not reach `%5F_Host-id`: any sibling
                     // domain may have set it, and a framework decoding names reads it as ours.
-                    return Err(AuthError::malformed(format!(
-                        "percent-encoded {name} cookie name"
-                    )));
+                    if decodes_to(raw_name, name) {
+                        return Err(AuthError::malformed(format!(
+                            "percent-encoded {name} cookie name"
+                        )));
+                    }
+                    continue;
                 }
                 if found.is_some() {
                     return Err(AuthError::malformed(format!("duplicate {name} cookie")));
@@ -272,11 +272,8 @@ fn trim_cookie_part(part: &[u8]) -> &[u8] {
     }
 }
 
-/// Whether the cookie name `raw` is `name`, as sent or once percent-decoded.
-fn cookie_name_is(raw: &[u8], name: &str) -> bool {
-    if raw == name.as_bytes() {
-        return true;
-    }
+/// Whether the cookie name `raw`, once percent-decoded, is `name`.
+fn decodes_to(raw: &[u8], name: &str) -> bool {
     let mut expected = name.bytes();
     let mut rest = raw;
     while let Some((&first, tail)) = rest.split_first() {

@@ -29,6 +29,7 @@ use auth_actix::{
 use base64::Engine as _;
 
 pub mod jwt;
+pub mod log;
 pub mod session;
 
 /// Starlette's valid header: user `tomchristie`, password `example`.

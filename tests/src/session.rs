@@ -255,3 +255,47 @@ pub async fn log_in_through_form(server: &TestServer, username: &str, password: 
     assert_eq!(reply.status.as_u16(), 303, "{}", reply.body);
     new_cookie(&reply)
 }
+
+/// The value `reply` set the cookie `name` to.
+///
+/// # Panics
+///
+/// When the reply does not set that cookie.
+pub fn set_cookie(reply: &Reply, name: &str) -> String {
+    let prefix = format!("{name}=");
+    reply
+        .headers_all("set-cookie")
+        .into_iter()
+        .find_map(|header| header.strip_prefix(prefix.as_str()))
+        .and_then(|rest| rest.split(';').next())
+        .unwrap_or_else(|| panic!("a {name} cookie: {reply:?}"))
+        .to_owned()
+}
+
+/// Logs `username` in through the form at `/login` with a session cookie named `name`;
+/// answers the cookie the login set.
+///
+/// # Panics
+///
+/// When the form or the login does not set that cookie, or the login is not answered 303.
+pub async fn log_in_named(
+    server: &TestServer,
+    name: &str,
+    username: &str,
+    password: &str,
+) -> String {
+    let form = crate::send(server.get("/login")).await;
+    assert_eq!(form.status.as_u16(), 200, "{}", form.body);
+    let csrf = csrf_field(&form.body);
+    let cookie = format!("{name}={}", set_cookie(&form, name));
+    let fields = [
+        ("username", username),
+        ("password", password),
+        ("csrf", csrf.as_str()),
+        ("next", ""),
+    ];
+    let request = server.post("/login").insert_header(("cookie", cookie));
+    let reply = post_form(request, None, &fields).await;
+    assert_eq!(reply.status.as_u16(), 303, "{}", reply.body);
+    set_cookie(&reply, name)
+}

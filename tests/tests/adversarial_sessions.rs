@@ -15,8 +15,8 @@ use auth_actix::session::actix_session::storage::SessionStore;
 use auth_actix::session::{CookieSessionStore, SessionMiddleware};
 use auth_tests::serve;
 use auth_tests::session::{
-    cookie_change, csrf_field, get_with_cookie, new_cookie, post_form, CookieChange, RedisServer,
-    SESSION_COOKIE,
+    cookie_change, csrf_field, get_with_cookie, log_in_named, new_cookie, post_form, CookieChange,
+    RedisServer, SESSION_COOKIE,
 };
 use examples::demo::{self, UserStore};
 use support::attack::post_witness_async;
@@ -357,37 +357,6 @@ async fn sessions_duplicate_session_cookies_are_400() {
         assert_eq!(reply.status, 400, "{store}: two Cookie headers: {reply:?}");
         assert_eq!(deployment.keys(), before);
     }
-}
-
-/// The value `reply` set the cookie `name` to.
-fn set_cookie(reply: &auth_tests::Reply, name: &str) -> String {
-    let prefix = format!("{name}=");
-    reply
-        .headers_all("set-cookie")
-        .into_iter()
-        .find_map(|header| header.strip_prefix(prefix.as_str()))
-        .and_then(|rest| rest.split(';').next())
-        .unwrap_or_else(|| panic!("a {name} cookie: {reply:?}"))
-        .to_owned()
-}
-
-/// Logs `username` in through the form with a session cookie named `name`; returns the
-/// cookie after the login.
-async fn log_in_named(server: &TestServer, name: &str, username: &str, password: &str) -> String {
-    let form = auth_tests::send(server.get("/login")).await;
-    assert_eq!(form.status, StatusCode::OK);
-    let csrf = csrf_field(&form.body);
-    let cookie = format!("{name}={}", set_cookie(&form, name));
-    let fields = [
-        ("username", username),
-        ("password", password),
-        ("csrf", csrf.as_str()),
-        ("next", ""),
-    ];
-    let request = server.post("/login").insert_header(("cookie", cookie));
-    let reply = post_form(request, None, &fields).await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    set_cookie(&reply, name)
 }
 
 /// Both orders of two session cookies named `name`, and the name percent-encoded.

@@ -7,9 +7,8 @@
 //! says so), the server goes on serving requests the fault does not touch, and requests
 //! pass again once the store is back.
 
-use std::io::{self, Write as _};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use actix_test::TestServer;
@@ -19,6 +18,7 @@ use actix_web::{get, web, App, HttpRequest, HttpResponse};
 use auth_actix::session::actix_session::storage::SessionStore;
 use auth_actix::session::CookieSessionStore;
 use auth_actix::{requires, AuthenticationMiddleware, Chain, SimpleUser, User};
+use auth_tests::log::Log;
 use auth_tests::session::{get_with_cookie, log_in_through_form, RedisServer, SESSION_COOKIE};
 use auth_tests::{
     basic, bearer, send, send_with, serve, strict_basic_backend, FailingBackend, Hits,
@@ -28,51 +28,6 @@ use examples::demo::{self, UserStore};
 use futures_util::future::join;
 use rustix::process::{kill_process, Pid, Signal};
 use tempfile::TempDir;
-use tracing::Level;
-
-/// Every `tracing` event of this test binary, whichever thread the server runs on.
-#[derive(Clone, Debug, Default)]
-struct Log(Arc<Mutex<Vec<u8>>>);
-
-impl Log {
-    /// The binary's log, installed as the global subscriber on first use.
-    fn get() -> &'static Log {
-        static LOG: OnceLock<Log> = OnceLock::new();
-        LOG.get_or_init(|| {
-            let log = Log::default();
-            let writer = log.clone();
-            let subscriber = tracing_subscriber::fmt()
-                .with_max_level(Level::DEBUG)
-                .with_ansi(false)
-                .with_writer(move || writer.clone())
-                .finish();
-            tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
-            log
-        })
-    }
-
-    /// Whether one line holds every one of `parts`.
-    fn has_line(&self, parts: &[&str]) -> bool {
-        let bytes = self.0.lock().expect("an unpoisoned log").clone();
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        text.lines()
-            .any(|line| parts.iter().all(|part| line.contains(part)))
-    }
-}
-
-impl io::Write for Log {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0
-            .lock()
-            .expect("an unpoisoned log")
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
 
 // Backend faults: a chain of a failing, a panicking and a pending backend (each set off by
 // the request's `x-fail` header) before a working Basic backend.

@@ -5,7 +5,7 @@
 //! Cookies are handled by hand: each test says which cookie each request carries.
 
 use std::io;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use actix_test::TestServer;
@@ -15,9 +15,10 @@ use actix_web::{test as actix, web, App};
 use auth_actix::session::actix_session::config::BrowserSession;
 use auth_actix::session::actix_session::storage::SessionStore;
 use auth_actix::session::{CookieSessionStore, SessionMiddleware};
+use auth_tests::log::Log;
 use auth_tests::session::{
-    cookie_change, csrf_field, get_with_cookie, new_cookie, post_form, CookieChange, RedisServer,
-    SESSION_COOKIE,
+    cookie_change, csrf_field, get_with_cookie, log_in_named, new_cookie, post_form, set_cookie,
+    CookieChange, RedisServer, SESSION_COOKIE,
 };
 use auth_tests::{basic, send_with, serve};
 use examples::demo::{self, DemoSessions, UserStore};
@@ -562,48 +563,51 @@ impl io::Write for Capture {
     }
 }
 
-#[actix_web::test]
-async fn session_middleware_inside_the_authentication_middleware_fails_closed_and_logs() {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(Level::INFO)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-    let deployment = Deployment::new();
+/// What a login through the demo's form did in an application with the session middleware
+/// installed inside the authentication middleware (the wrong order).
+struct WrongOrder {
+    /// The session cookie the form set.
+    form_cookie: String,
+    login: StatusCode,
+    /// The dashboard with the cookie the login set, if it set one.
+    dashboard: Option<StatusCode>,
+}
+
+/// Logs alice in through the demo's form, in process, with `sessions` wrapped first (so that
+/// it runs inside the authentication middleware) and its session cookie named `name`.
+async fn log_in_in_the_wrong_order(
+    deployment: &Deployment,
+    sessions: SessionMiddleware<CookieSessionStore>,
+    name: &str,
+) -> WrongOrder {
     let (store, key) = (deployment.store.clone(), deployment.key.clone());
-    // The wrong order: the session middleware is wrapped first, so it runs inside.
     let app = actix::init_service(
         App::new()
-            .wrap(demo::session_middleware(
-                &demo::session_backend(store.clone(), &key),
-                CookieSessionStore::default(),
-            ))
+            .wrap(sessions)
             .wrap(demo::middleware(store.clone(), &key))
             .app_data(web::Data::new(store.clone()))
             .app_data(web::Data::new(demo::session_backend(store, &key)))
             .configure(demo::configure),
     )
     .await;
+    let cookie_of = |response: &actix_web::dev::ServiceResponse<_>| {
+        response
+            .response()
+            .cookies()
+            .find(|cookie| cookie.name() == name)
+            .map(|cookie| cookie.value().to_owned())
+    };
 
     let form =
         actix::call_service(&app, actix::TestRequest::get().uri("/login").to_request()).await;
-    let cookie = form
-        .response()
-        .cookies()
-        .find(|cookie| cookie.name() == SESSION_COOKIE)
-        .expect("a session cookie")
-        .value()
-        .to_owned();
+    let form_cookie = cookie_of(&form).expect("a session cookie");
     let body = actix::read_body(form).await;
     let csrf = csrf_field(std::str::from_utf8(&body).expect("UTF-8"));
     let login = actix::call_service(
         &app,
         actix::TestRequest::post()
             .uri("/login")
-            .insert_header(("cookie", format!("{SESSION_COOKIE}={cookie}")))
+            .insert_header(("cookie", format!("{name}={form_cookie}")))
             .set_form([
                 ("username", "alice"),
                 ("password", "alice-secret"),
@@ -612,151 +616,81 @@ async fn session_middleware_inside_the_authentication_middleware_fails_closed_an
             .to_request(),
     )
     .await;
-    let logged_in = login
-        .response()
-        .cookies()
-        .find(|cookie| cookie.name() == SESSION_COOKIE)
-        .expect("a session cookie")
-        .value()
-        .to_owned();
-    let page = actix::call_service(
-        &app,
-        actix::TestRequest::get()
-            .uri("/dashboard")
-            .insert_header(("cookie", format!("{SESSION_COOKIE}={logged_in}")))
-            .to_request(),
-    )
-    .await;
+    let mut dashboard = None;
+    if let Some(logged_in) = cookie_of(&login) {
+        let page = actix::call_service(
+            &app,
+            actix::TestRequest::get()
+                .uri("/dashboard")
+                .insert_header(("cookie", format!("{name}={logged_in}")))
+                .to_request(),
+        )
+        .await;
+        dashboard = Some(page.status());
+    }
+    WrongOrder {
+        form_cookie,
+        login: login.status(),
+        dashboard,
+    }
+}
+
+/// Captures this thread's `tracing` events at info level and above while the guard lives.
+fn capture_this_thread() -> (Capture, tracing::subscriber::DefaultGuard) {
+    let capture = Capture::default();
+    let writer = capture.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(Level::INFO)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    (capture, tracing::subscriber::set_default(subscriber))
+}
+
+#[actix_web::test]
+async fn session_middleware_inside_the_authentication_middleware_fails_closed_and_logs() {
+    let (capture, _guard) = capture_this_thread();
+    let deployment = Deployment::new();
+    let sessions = demo::session_middleware(
+        &demo::session_backend(deployment.store.clone(), &deployment.key),
+        CookieSessionStore::default(),
+    );
+
+    let outcome = log_in_in_the_wrong_order(&deployment, sessions, SESSION_COOKIE).await;
 
     let logs = String::from_utf8(capture.0.lock().expect("a buffer").clone()).expect("UTF-8");
-    assert_eq!(login.status(), StatusCode::SEE_OTHER);
-    assert_eq!(page.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(outcome.login, StatusCode::SEE_OTHER);
+    assert_eq!(outcome.dashboard, Some(StatusCode::UNAUTHORIZED));
     assert!(
         logs.contains("SessionMiddleware runs inside AuthenticationMiddleware"),
         "{logs}"
     );
     assert!(!logs.contains("alice-secret"));
-    drop(deployment.dir);
 }
 
 #[actix_web::test]
 async fn session_middleware_inside_with_a_cookie_name_the_backend_does_not_know_logs() {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(Level::INFO)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (capture, _guard) = capture_this_thread();
     let deployment = Deployment::new();
-    let (store, key) = (deployment.store.clone(), deployment.key.clone());
-    // The wrong order, and a cookie name the backend (which expects `id`) was not told.
-    let app = actix::init_service(
-        App::new()
-            .wrap(
-                SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
-                    .cookie_name("sid".to_owned())
-                    .build(),
-            )
-            .wrap(demo::middleware(store.clone(), &key))
-            .app_data(web::Data::new(store.clone()))
-            .app_data(web::Data::new(demo::session_backend(store, &key)))
-            .configure(demo::configure),
-    )
-    .await;
+    // A cookie name the backend (which expects `id`) was not told.
+    let sessions =
+        SessionMiddleware::builder(CookieSessionStore::default(), deployment.key.clone())
+            .cookie_name("sid".to_owned())
+            .build();
 
-    let form =
-        actix::call_service(&app, actix::TestRequest::get().uri("/login").to_request()).await;
-    let cookie = form
-        .response()
-        .cookies()
-        .find(|cookie| cookie.name() == "sid")
-        .expect("a session cookie")
-        .value()
-        .to_owned();
-    let body = actix::read_body(form).await;
-    let csrf = csrf_field(std::str::from_utf8(&body).expect("UTF-8"));
-    let login = actix::call_service(
-        &app,
-        actix::TestRequest::post()
-            .uri("/login")
-            .insert_header(("cookie", format!("sid={cookie}")))
-            .set_form([
-                ("username", "alice"),
-                ("password", "alice-secret"),
-                ("csrf", csrf.as_str()),
-            ])
-            .to_request(),
-    )
-    .await;
+    let outcome = log_in_in_the_wrong_order(&deployment, sessions, "sid").await;
 
     let logs = String::from_utf8(capture.0.lock().expect("a buffer").clone()).expect("UTF-8");
-    assert_eq!(login.status(), StatusCode::SEE_OTHER);
+    assert_eq!(outcome.login, StatusCode::SEE_OTHER);
     assert!(
         logs.lines().any(|line| line.contains("ERROR")
             && line.contains("SessionMiddleware runs inside AuthenticationMiddleware")),
         "{logs}"
     );
-    assert!(!logs.contains(&cookie), "{logs}");
-    drop(deployment.dir);
+    assert!(!logs.contains(&outcome.form_cookie), "{logs}");
 }
 
 // The session cookie's name.
-
-/// Every `tracing` event of this test binary, whichever thread the server runs on.
-#[derive(Clone, Debug, Default)]
-struct Log(Arc<Mutex<Vec<u8>>>);
-
-impl Log {
-    /// The binary's log, installed as the global subscriber on first use (tests that install
-    /// their own thread's subscriber keep it).
-    fn get() -> &'static Log {
-        static LOG: OnceLock<Log> = OnceLock::new();
-        LOG.get_or_init(|| {
-            let log = Log::default();
-            let writer = log.clone();
-            let subscriber = tracing_subscriber::fmt()
-                .with_max_level(Level::INFO)
-                .with_ansi(false)
-                .with_writer(move || writer.clone())
-                .finish();
-            tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
-            log
-        })
-    }
-
-    fn text(&self) -> String {
-        let bytes = self.0.lock().expect("an unpoisoned log").clone();
-        String::from_utf8_lossy(&bytes).into_owned()
-    }
-}
-
-impl io::Write for Log {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0
-            .lock()
-            .expect("an unpoisoned log")
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-/// The value `reply` set the cookie `name` to.
-fn set_cookie(reply: &auth_tests::Reply, name: &str) -> String {
-    let prefix = format!("{name}=");
-    reply
-        .headers_all("set-cookie")
-        .into_iter()
-        .find_map(|header| header.strip_prefix(prefix.as_str()))
-        .and_then(|rest| rest.split(';').next())
-        .unwrap_or_else(|| panic!("a {name} cookie: {reply:?}"))
-        .to_owned()
-}
 
 /// A demo server whose session backend expects the cookie `backend` and whose session
 /// middleware sets the cookie `middleware`, built by hand as an application might.
@@ -778,23 +712,7 @@ async fn session_cookie_name_unknown_to_the_backend_is_refused_and_logged() {
     let matching = serve_names(&deployment, "sid", "sid");
     let mismatched = serve_names(&deployment, "id", "sid");
 
-    let form = auth_tests::send(matching.get("/login")).await;
-    let csrf = csrf_field(&form.body);
-    let fields = [
-        ("username", "alice"),
-        ("password", "alice-secret"),
-        ("csrf", csrf.as_str()),
-        ("next", ""),
-    ];
-    let cookie = format!("sid={}", set_cookie(&form, "sid"));
-    let login = post_form(
-        matching.post("/login").insert_header(("cookie", cookie)),
-        None,
-        &fields,
-    )
-    .await;
-    assert_eq!(login.status, StatusCode::SEE_OTHER, "{}", login.body);
-    let alice = set_cookie(&login, "sid");
+    let alice = log_in_named(&matching, "sid", "alice", "alice-secret").await;
     let control = auth_tests::send(
         matching
             .get("/dashboard")

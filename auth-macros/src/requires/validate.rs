@@ -184,18 +184,18 @@ fn has_next_parameter(path: &str) -> bool {
 
 /// `text` with every `%XX` escape decoded once.
 fn percent_decoded(text: &str) -> Vec<u8> {
+    let hex = |byte: &u8| char::from(*byte).to_digit(16);
     let bytes = text.as_bytes();
     let mut decoded = Vec::with_capacity(bytes.len());
     let mut at = 0;
     while at < bytes.len() {
-        let escaped = (bytes[at] == b'%')
-            .then(|| bytes.get(at + 1..at + 3))
-            .flatten()
-            .and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok())
-            .filter(|_| bytes[at + 1].is_ascii_hexdigit() && bytes[at + 2].is_ascii_hexdigit());
-        match escaped {
-            Some(byte) => {
-                decoded.push(byte);
+        let escape = match bytes[at..] {
+            [b'%', ref high, ref low, ..] => hex(high).zip(hex(low)),
+            _ => None,
+        };
+        match escape {
+            Some((high, low)) => {
+                decoded.push((high * 16 + low) as u8);
                 at += 3;
             }
             None => {
